@@ -1,0 +1,8 @@
+/** Time as an injectable dependency, so expiry and timeouts can be tested with a fake. */
+export interface Clock {
+  now(): number;
+}
+
+export const CLOCK = Symbol('CLOCK');
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,39 @@
+export interface QueueRecord {
+  /** Records with the same key keep their order (Kafka: same partition). */
+  key: string;
+  value: Uint8Array;
+}
+
+export interface QueueAck {
+  partition: number;
+  offset: string;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: Uint8Array;
+}
+
+/** Writes records; the promise settles only once the queue has durably accepted them. */
+export interface QueueProducer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  send(topic: string, records: QueueRecord[]): Promise<QueueAck[]>;
+}
+
+/**
+ * Delivers records to a handler, in order per key. A record counts as consumed (its offset is
+ * committed) only after the handler's promise resolves; a rejection redelivers it.
+ */
+export interface QueueConsumer {
+  start(handler: (record: ConsumedRecord) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+  /** True while the consumer is a member of its group and fetching. */
+  readonly running: boolean;
+}
+
+export const QUEUE_PRODUCER = Symbol('QUEUE_PRODUCER');
+export const QUEUE_CONSUMER = Symbol('QUEUE_CONSUMER');

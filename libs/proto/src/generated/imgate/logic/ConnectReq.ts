@@ -1,0 +1,14 @@
+// Original file: proto/logic.proto
+
+
+export interface ConnectReq {
+  'server'?: (string);
+  'token'?: (Buffer | Uint8Array | string);
+  'clientIp'?: (string);
+}
+
+export interface ConnectReq__Output {
+  'server': (string);
+  'token': (Buffer);
+  'clientIp': (string);
+}

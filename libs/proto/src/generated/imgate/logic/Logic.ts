@@ -1,0 +1,110 @@
+// Original file: proto/logic.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from '../../imgate/logic/ConnectReply';
+import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from '../../imgate/logic/ConnectReq';
+import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply__Output as _imgate_logic_DisconnectReply__Output } from '../../imgate/logic/DisconnectReply';
+import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from '../../imgate/logic/DisconnectReq';
+import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from '../../imgate/logic/HeartbeatReply';
+import type { HeartbeatReq as _imgate_logic_HeartbeatReq, HeartbeatReq__Output as _imgate_logic_HeartbeatReq__Output } from '../../imgate/logic/HeartbeatReq';
+import type { NodesReply as _imgate_logic_NodesReply, NodesReply__Output as _imgate_logic_NodesReply__Output } from '../../imgate/logic/NodesReply';
+import type { NodesReq as _imgate_logic_NodesReq, NodesReq__Output as _imgate_logic_NodesReq__Output } from '../../imgate/logic/NodesReq';
+import type { PushKeysReq as _imgate_logic_PushKeysReq, PushKeysReq__Output as _imgate_logic_PushKeysReq__Output } from '../../imgate/logic/PushKeysReq';
+import type { PushMidsReq as _imgate_logic_PushMidsReq, PushMidsReq__Output as _imgate_logic_PushMidsReq__Output } from '../../imgate/logic/PushMidsReq';
+import type { PushReply as _imgate_logic_PushReply, PushReply__Output as _imgate_logic_PushReply__Output } from '../../imgate/logic/PushReply';
+import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output as _imgate_logic_ReceiveReply__Output } from '../../imgate/logic/ReceiveReply';
+import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from '../../imgate/logic/ReceiveReq';
+
+export interface LogicClient extends grpc.Client {
+  Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  Connect(argument: _imgate_logic_ConnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  Connect(argument: _imgate_logic_ConnectReq, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  connect(argument: _imgate_logic_ConnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  connect(argument: _imgate_logic_ConnectReq, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  
+  Disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  Disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  Disconnect(argument: _imgate_logic_DisconnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  Disconnect(argument: _imgate_logic_DisconnectReq, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  disconnect(argument: _imgate_logic_DisconnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  disconnect(argument: _imgate_logic_DisconnectReq, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
+  
+  Heartbeat(argument: _imgate_logic_HeartbeatReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  Heartbeat(argument: _imgate_logic_HeartbeatReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  Heartbeat(argument: _imgate_logic_HeartbeatReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  Heartbeat(argument: _imgate_logic_HeartbeatReq, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  heartbeat(argument: _imgate_logic_HeartbeatReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  heartbeat(argument: _imgate_logic_HeartbeatReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  heartbeat(argument: _imgate_logic_HeartbeatReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  heartbeat(argument: _imgate_logic_HeartbeatReq, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
+  
+  Nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  Nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  Nodes(argument: _imgate_logic_NodesReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  Nodes(argument: _imgate_logic_NodesReq, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  nodes(argument: _imgate_logic_NodesReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  nodes(argument: _imgate_logic_NodesReq, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  
+  PushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushKeys(argument: _imgate_logic_PushKeysReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushKeys(argument: _imgate_logic_PushKeysReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushKeys(argument: _imgate_logic_PushKeysReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushKeys(argument: _imgate_logic_PushKeysReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  
+  PushMids(argument: _imgate_logic_PushMidsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushMids(argument: _imgate_logic_PushMidsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushMids(argument: _imgate_logic_PushMidsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushMids(argument: _imgate_logic_PushMidsReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushMids(argument: _imgate_logic_PushMidsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushMids(argument: _imgate_logic_PushMidsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushMids(argument: _imgate_logic_PushMidsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushMids(argument: _imgate_logic_PushMidsReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  
+  Receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  Receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  Receive(argument: _imgate_logic_ReceiveReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  Receive(argument: _imgate_logic_ReceiveReq, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  receive(argument: _imgate_logic_ReceiveReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  receive(argument: _imgate_logic_ReceiveReq, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface LogicHandlers extends grpc.UntypedServiceImplementation {
+  Connect: grpc.handleUnaryCall<_imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply>;
+  
+  Disconnect: grpc.handleUnaryCall<_imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply>;
+  
+  Heartbeat: grpc.handleUnaryCall<_imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply>;
+  
+  Nodes: grpc.handleUnaryCall<_imgate_logic_NodesReq__Output, _imgate_logic_NodesReply>;
+  
+  PushKeys: grpc.handleUnaryCall<_imgate_logic_PushKeysReq__Output, _imgate_logic_PushReply>;
+  
+  PushMids: grpc.handleUnaryCall<_imgate_logic_PushMidsReq__Output, _imgate_logic_PushReply>;
+  
+  Receive: grpc.handleUnaryCall<_imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply>;
+  
+}
+
+export interface LogicDefinition extends grpc.ServiceDefinition {
+  Connect: MethodDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReply, _imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply__Output>
+  Disconnect: MethodDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReply, _imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply__Output>
+  Heartbeat: MethodDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply__Output>
+  Nodes: MethodDefinition<_imgate_logic_NodesReq, _imgate_logic_NodesReply, _imgate_logic_NodesReq__Output, _imgate_logic_NodesReply__Output>
+  PushKeys: MethodDefinition<_imgate_logic_PushKeysReq, _imgate_logic_PushReply, _imgate_logic_PushKeysReq__Output, _imgate_logic_PushReply__Output>
+  PushMids: MethodDefinition<_imgate_logic_PushMidsReq, _imgate_logic_PushReply, _imgate_logic_PushMidsReq__Output, _imgate_logic_PushReply__Output>
+  Receive: MethodDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReply, _imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply__Output>
+}

@@ -1,0 +1,18 @@
+// Original file: proto/logic.proto
+
+
+export interface Node {
+  'id'?: (string);
+  'ws'?: (string);
+  'tcp'?: (string);
+  'weight'?: (number);
+  'connections'?: (number);
+}
+
+export interface Node__Output {
+  'id': (string);
+  'ws': (string);
+  'tcp': (string);
+  'weight': (number);
+  'connections': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/logic.proto
+
+
+export interface NodesReq {
+  'platform'?: (string);
+}
+
+export interface NodesReq__Output {
+  'platform': (string);
+}

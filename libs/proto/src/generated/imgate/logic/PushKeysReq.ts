@@ -1,0 +1,14 @@
+// Original file: proto/logic.proto
+
+
+export interface PushKeysReq {
+  'keys'?: (string)[];
+  'operation'?: (number);
+  'body'?: (Buffer | Uint8Array | string);
+}
+
+export interface PushKeysReq__Output {
+  'keys': (string)[];
+  'operation': (number);
+  'body': (Buffer);
+}

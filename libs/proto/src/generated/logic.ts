@@ -1,0 +1,45 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from './imgate/logic/ConnectReply';
+import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from './imgate/logic/ConnectReq';
+import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply__Output as _imgate_logic_DisconnectReply__Output } from './imgate/logic/DisconnectReply';
+import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from './imgate/logic/DisconnectReq';
+import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from './imgate/logic/HeartbeatReply';
+import type { HeartbeatReq as _imgate_logic_HeartbeatReq, HeartbeatReq__Output as _imgate_logic_HeartbeatReq__Output } from './imgate/logic/HeartbeatReq';
+import type { LogicClient as _imgate_logic_LogicClient, LogicDefinition as _imgate_logic_LogicDefinition } from './imgate/logic/Logic';
+import type { Node as _imgate_logic_Node, Node__Output as _imgate_logic_Node__Output } from './imgate/logic/Node';
+import type { NodesReply as _imgate_logic_NodesReply, NodesReply__Output as _imgate_logic_NodesReply__Output } from './imgate/logic/NodesReply';
+import type { NodesReq as _imgate_logic_NodesReq, NodesReq__Output as _imgate_logic_NodesReq__Output } from './imgate/logic/NodesReq';
+import type { PushKeysReq as _imgate_logic_PushKeysReq, PushKeysReq__Output as _imgate_logic_PushKeysReq__Output } from './imgate/logic/PushKeysReq';
+import type { PushMidsReq as _imgate_logic_PushMidsReq, PushMidsReq__Output as _imgate_logic_PushMidsReq__Output } from './imgate/logic/PushMidsReq';
+import type { PushReply as _imgate_logic_PushReply, PushReply__Output as _imgate_logic_PushReply__Output } from './imgate/logic/PushReply';
+import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output as _imgate_logic_ReceiveReply__Output } from './imgate/logic/ReceiveReply';
+import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from './imgate/logic/ReceiveReq';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  imgate: {
+    logic: {
+      ConnectReply: MessageTypeDefinition<_imgate_logic_ConnectReply, _imgate_logic_ConnectReply__Output>
+      ConnectReq: MessageTypeDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReq__Output>
+      DisconnectReply: MessageTypeDefinition<_imgate_logic_DisconnectReply, _imgate_logic_DisconnectReply__Output>
+      DisconnectReq: MessageTypeDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReq__Output>
+      HeartbeatReply: MessageTypeDefinition<_imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReply__Output>
+      HeartbeatReq: MessageTypeDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReq__Output>
+      Logic: SubtypeConstructor<typeof grpc.Client, _imgate_logic_LogicClient> & { service: _imgate_logic_LogicDefinition }
+      Node: MessageTypeDefinition<_imgate_logic_Node, _imgate_logic_Node__Output>
+      NodesReply: MessageTypeDefinition<_imgate_logic_NodesReply, _imgate_logic_NodesReply__Output>
+      NodesReq: MessageTypeDefinition<_imgate_logic_NodesReq, _imgate_logic_NodesReq__Output>
+      PushKeysReq: MessageTypeDefinition<_imgate_logic_PushKeysReq, _imgate_logic_PushKeysReq__Output>
+      PushMidsReq: MessageTypeDefinition<_imgate_logic_PushMidsReq, _imgate_logic_PushMidsReq__Output>
+      PushReply: MessageTypeDefinition<_imgate_logic_PushReply, _imgate_logic_PushReply__Output>
+      ReceiveReply: MessageTypeDefinition<_imgate_logic_ReceiveReply, _imgate_logic_ReceiveReply__Output>
+      ReceiveReq: MessageTypeDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReq__Output>
+    }
+  }
+}
+

@@ -1,0 +1,11 @@
+export * from './loader';
+export * from './queue-codec';
+export type { ProtoGrpcType as CometProto } from './generated/comet';
+export type { ProtoGrpcType as LogicProto } from './generated/logic';
+export type { CometClient } from './generated/imgate/comet/Comet';
+export type { CometHandlers } from './generated/imgate/comet/Comet';
+export type { LogicClient, LogicHandlers } from './generated/imgate/logic/Logic';
+export type * as comet from './comet-types';
+export type * as logic from './logic-types';
+export type { PushMsg, PushMsg__Output } from './generated/imgate/queue/PushMsg';
+export type { UpstreamMsg, UpstreamMsg__Output } from './generated/imgate/queue/UpstreamMsg';

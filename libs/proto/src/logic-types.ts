@@ -1,0 +1,14 @@
+export type { ConnectReq, ConnectReq__Output } from './generated/imgate/logic/ConnectReq';
+export type { ConnectReply, ConnectReply__Output } from './generated/imgate/logic/ConnectReply';
+export type { DisconnectReq, DisconnectReq__Output } from './generated/imgate/logic/DisconnectReq';
+export type { DisconnectReply, DisconnectReply__Output } from './generated/imgate/logic/DisconnectReply';
+export type { HeartbeatReq, HeartbeatReq__Output } from './generated/imgate/logic/HeartbeatReq';
+export type { HeartbeatReply, HeartbeatReply__Output } from './generated/imgate/logic/HeartbeatReply';
+export type { ReceiveReq, ReceiveReq__Output } from './generated/imgate/logic/ReceiveReq';
+export type { ReceiveReply, ReceiveReply__Output } from './generated/imgate/logic/ReceiveReply';
+export type { PushKeysReq, PushKeysReq__Output } from './generated/imgate/logic/PushKeysReq';
+export type { PushMidsReq, PushMidsReq__Output } from './generated/imgate/logic/PushMidsReq';
+export type { PushReply, PushReply__Output } from './generated/imgate/logic/PushReply';
+export type { NodesReq, NodesReq__Output } from './generated/imgate/logic/NodesReq';
+export type { NodesReply, NodesReply__Output } from './generated/imgate/logic/NodesReply';
+export type { Node, Node__Output } from './generated/imgate/logic/Node';
