@@ -6,3 +6,6 @@ export interface Clock {
 export const CLOCK = Symbol('CLOCK');
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The process's structured logger (pino), provided to every role. */
+export const LOGGER = Symbol('LOGGER');

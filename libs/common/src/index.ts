@@ -1,5 +1,6 @@
 export * from './clock';
 export * from './config/env';
+export * from './config/infra.config';
 export * from './logging/logger';
 export * from './grpc/rpc-error';
 export * from './grpc/grpc-server';
@@ -11,3 +12,5 @@ export * from './registry/redis-comet-registry';
 export * from './queue/queue';
 export * from './queue/memory-queue';
 export * from './queue/kafka-queue';
+export * from './health/health.http.controller';
+export * from './metrics/metrics';

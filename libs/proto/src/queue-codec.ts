@@ -15,9 +15,24 @@ function type(name: 'PushMsg' | 'UpstreamMsg'): protobuf.Type {
 /** Thrown when a queue record is not a valid protobuf message of the expected type. */
 export class QueueDecodeError extends Error {}
 
+/** verify() wants enum numbers; our objects carry enum names (as the gRPC loader does). */
+function withEnumNumbers(t: protobuf.Type, msg: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...msg };
+  for (const field of t.fieldsArray) {
+    const v = out[field.name];
+    const enumType = field.resolve().resolvedType;
+    if (enumType instanceof protobuf.Enum && typeof v === 'string') {
+      const n = enumType.values[v];
+      if (n === undefined) throw new QueueDecodeError(`invalid ${t.name}: ${field.name} has no value ${v}`);
+      out[field.name] = n;
+    }
+  }
+  return out;
+}
+
 function encodeWith(name: 'PushMsg' | 'UpstreamMsg', msg: object): Uint8Array {
   const t = type(name);
-  const invalid = t.verify(msg);
+  const invalid = t.verify(withEnumNumbers(t, msg));
   if (invalid) throw new QueueDecodeError(`invalid ${name}: ${invalid}`);
   return t.encode(t.fromObject(msg)).finish();
 }

@@ -7,7 +7,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Structured JSON logs to stdout; one root logger per process, a child per role/component. */
 export function createLogger(level: LogLevel, role: string): Logger {
-  return pino({ level, base: { role }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level, base: { process: role }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
 /** Routes Nest's own framework logs into the same structured logger. */

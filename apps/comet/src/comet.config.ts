@@ -1,0 +1,49 @@
+import { Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
+
+export interface CometConfig {
+  infra: InfraConfig;
+  id: string;
+  /** Host clients and job use to reach this comet (advertised in the registry). */
+  advertiseHost: string;
+  tcpPort: number;
+  wsPort: number;
+  grpcPort: number;
+  httpPort: number;
+  /** Logic's gRPC target: host:port, or a grpc-js URI such as dns:///logic:3119. */
+  logicTarget: string;
+  logicTimeoutMs: number;
+  buckets: number;
+  /** A connection that has not authenticated by then is closed. */
+  handshakeTimeoutMs: number;
+  /** Largest packet a client may send (header included). */
+  maxClientPacket: number;
+  /** Output a connection may have queued before it is cut off as a slow consumer. */
+  maxPendingBytes: number;
+  /** How often a connection's session expiry is refreshed in logic, at most. */
+  sessionRefreshMs: number;
+  registerIntervalMs: number;
+  weight: number;
+}
+
+export function loadCometConfig(env: Env, hostname: string): CometConfig {
+  const grpcPort = env.port('COMET_GRPC_PORT', 3109);
+  return {
+    infra: loadInfraConfig(env),
+    id: env.str('COMET_ID', `comet-${hostname}-${grpcPort}`, /^[A-Za-z0-9_.:-]{1,128}$/),
+    advertiseHost: env.str('COMET_ADVERTISE_HOST', '127.0.0.1', /^[A-Za-z0-9.:[\]-]{1,253}$/),
+    tcpPort: env.port('COMET_TCP_PORT', 3101),
+    wsPort: env.port('COMET_WS_PORT', 3102),
+    grpcPort,
+    httpPort: env.port('COMET_HTTP_PORT', 3100),
+    logicTarget: env.str('COMET_LOGIC_ADDR', '127.0.0.1:3119', /^([a-z]+:\/\/\/?)?[A-Za-z0-9.[\]:-]+:\d{1,5}$/),
+    logicTimeoutMs: env.int('COMET_LOGIC_TIMEOUT_MS', 5_000, 100, 60_000),
+    buckets: env.int('COMET_BUCKETS', 32, 1, 4_096),
+    handshakeTimeoutMs: env.int('COMET_HANDSHAKE_TIMEOUT_MS', 10_000, 100, 300_000),
+    maxClientPacket: env.int('COMET_MAX_CLIENT_PACKET', 64 * 1024, 64, MAX_PACKET_LEN_DEFAULT),
+    maxPendingBytes: env.int('COMET_MAX_PENDING_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    sessionRefreshMs: env.int('COMET_SESSION_REFRESH_MS', 60_000, 1_000, 3_600_000),
+    registerIntervalMs: env.int('COMET_REGISTER_INTERVAL_MS', 5_000, 200, 60_000),
+    weight: env.int('COMET_WEIGHT', 10, 0, 1_000),
+  };
+}

@@ -1,0 +1,1 @@
+export const COMET_CONFIG = Symbol('COMET_CONFIG');

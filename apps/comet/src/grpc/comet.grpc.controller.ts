@@ -1,0 +1,45 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
+import { type CometHandlers, loadCometProto } from '@imgate/proto';
+import type { CometConfig } from '../comet.config';
+import { COMET_CONFIG } from '../comet.tokens';
+import { PushService } from '../push/push.service';
+
+const MAX_KEYS = 100_000;
+
+/** Binds the Comet gRPC service that job and logic call. */
+@Injectable()
+export class CometGrpcController implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server: GrpcServer;
+
+  constructor(
+    private readonly push: PushService,
+    @Inject(COMET_CONFIG) private readonly config: CometConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.server = new GrpcServer(logger);
+  }
+
+  private handlers(): CometHandlers {
+    const log = this.logger;
+    return {
+      PushKeys: unary(log, 'PushKeys', async (r) => {
+        if (r.keys.length === 0 || r.keys.length > MAX_KEYS) throw RpcError.invalid(`keys must hold 1-${MAX_KEYS} keys`);
+        return this.push.pushKeys(r.keys, r.operation, r.body, r.acceptedAtMs);
+      }),
+      Kick: unary(log, 'Kick', async (r) => {
+        if (r.keys.length === 0 && r.mids.length === 0) throw RpcError.invalid('name keys or mids to kick');
+        return { closed: this.push.kick(r.keys, r.mids, r.code, r.reason.slice(0, 200)) };
+      }),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.server.add(loadCometProto().imgate.comet.Comet.service, this.handlers());
+    await this.server.listen(`0.0.0.0:${this.config.grpcPort}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { callUnary, GRPC_CLIENT_OPTIONS } from '@imgate/common';
+import { loadLogicProto, type logic, type LogicClient as GrpcLogicClient } from '@imgate/proto';
+import { credentials } from '@grpc/grpc-js';
+import type { CometConfig } from '../comet.config';
+import { COMET_CONFIG } from '../comet.tokens';
+
+/** Comet's calls to logic over gRPC, each with a deadline. */
+@Injectable()
+export class LogicClient implements OnApplicationShutdown {
+  private readonly client: GrpcLogicClient;
+  private readonly timeout: number;
+  private readonly server: string;
+
+  constructor(@Inject(COMET_CONFIG) config: CometConfig) {
+    const Logic = loadLogicProto().imgate.logic.Logic;
+    this.client = new Logic(config.logicTarget, credentials.createInsecure(), {
+      ...GRPC_CLIENT_OPTIONS,
+      // Several logic instances behind one DNS name share the load.
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    });
+    this.timeout = config.logicTimeoutMs;
+    this.server = config.id;
+  }
+
+  connect(token: Uint8Array, clientIp: string): Promise<logic.ConnectReply__Output> {
+    return callUnary(this.client.Connect, this.client, { server: this.server, token, clientIp }, this.timeout);
+  }
+
+  disconnect(mid: number, key: string): Promise<logic.DisconnectReply__Output> {
+    return callUnary(this.client.Disconnect, this.client, { server: this.server, mid, key }, this.timeout);
+  }
+
+  heartbeat(mid: number, key: string, roomId: string): Promise<logic.HeartbeatReply__Output> {
+    return callUnary(this.client.Heartbeat, this.client, { server: this.server, mid, key, roomId }, this.timeout);
+  }
+
+  receive(req: Omit<logic.ReceiveReq, 'server'>): Promise<logic.ReceiveReply__Output> {
+    return callUnary(this.client.Receive, this.client, { ...req, server: this.server }, this.timeout);
+  }
+
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}

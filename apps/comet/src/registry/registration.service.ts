@@ -1,0 +1,55 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { COMET_REGISTRY, type CometAnnouncement, type CometRegistry, LOGGER, type Logger } from '@imgate/common';
+import { Buckets } from '../bucket/buckets';
+import type { CometConfig } from '../comet.config';
+import { COMET_CONFIG } from '../comet.tokens';
+
+/** Announces this comet (addresses, weight, load) until shutdown, then leaves the registry first. */
+@Injectable()
+export class RegistrationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private draining = false;
+
+  constructor(
+    @Inject(COMET_CONFIG) private readonly config: CometConfig,
+    @Inject(COMET_REGISTRY) private readonly registry: CometRegistry,
+    private readonly buckets: Buckets,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  announcement(): CometAnnouncement {
+    const { id, advertiseHost: host, grpcPort, wsPort, tcpPort, weight } = this.config;
+    return {
+      id,
+      grpc: `${host}:${grpcPort}`,
+      ws: `ws://${host}:${wsPort}/sub`,
+      tcp: `${host}:${tcpPort}`,
+      kcp: '',
+      weight,
+      connections: this.buckets.size,
+      draining: this.draining,
+    };
+  }
+
+  private async announce(): Promise<void> {
+    try {
+      await this.registry.register(this.announcement());
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'comet registration failed; retrying');
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.registry.register(this.announcement());
+    this.timer = setInterval(() => void this.announce(), this.config.registerIntervalMs);
+    this.logger.info({ id: this.config.id }, 'comet registered');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    clearInterval(this.timer);
+    await this.registry.deregister(this.config.id).catch((err: unknown) => {
+      this.logger.warn({ err: (err as Error).message }, 'comet deregistration failed');
+    });
+  }
+}

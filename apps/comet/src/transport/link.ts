@@ -1,0 +1,23 @@
+export type TransportName = 'tcp' | 'ws' | 'kcp';
+
+/**
+ * One client's byte pipe, whatever the transport. Writes never block: `pendingBytes` tells how
+ * much output the transport still holds, which the connection bounds (slow consumers are cut).
+ */
+export interface Link {
+  readonly transport: TransportName;
+  readonly remoteAddress: string;
+  /** Writes one encoded packet (or an op-9 batch). */
+  write(packet: Uint8Array): void;
+  readonly pendingBytes: number;
+  /** Flushes what was written, then closes. */
+  end(): void;
+  /** Closes now, dropping unsent output. */
+  destroy(): void;
+}
+
+/** What a transport delivers to the connection above it. */
+export interface LinkHandler {
+  onData(bytes: Uint8Array): void;
+  onClose(): void;
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { LOGGER, type Logger } from '@imgate/common';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { CometConfig } from '../comet.config';
+import { COMET_CONFIG } from '../comet.tokens';
+import { ConnectionService } from '../connection/connection.service';
+import { CometMetrics } from '../metrics/comet.metrics';
+import type { Link } from './link';
+
+class WsLink implements Link {
+  readonly transport = 'ws' as const;
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remoteAddress: string,
+  ) {}
+  write(packet: Uint8Array): void {
+    this.ws.send(packet, { binary: true });
+  }
+  get pendingBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+  end(): void {
+    this.ws.close(1000);
+    // The closing handshake may never be answered by a stuck peer.
+    setTimeout(() => this.ws.terminate(), 5_000).unref();
+  }
+  destroy(): void {
+    this.ws.terminate();
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** WebSocket on /sub: one packet (or one op-9 batch) per binary message. */
+@Injectable()
+export class WsListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+
+  constructor(
+    @Inject(COMET_CONFIG) private readonly config: CometConfig,
+    private readonly connections: ConnectionService,
+    private readonly metrics: CometMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.http = createServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('WebSocket upgrade required on /sub\n'));
+    this.wss = new WebSocketServer({
+      server: this.http,
+      path: '/sub',
+      maxPayload: config.maxClientPacket,
+      perMessageDeflate: false,
+      clientTracking: true,
+    });
+    this.wss.on('connection', (ws, req) => this.accept(ws, req));
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const conn = this.connections.accept(new WsLink(ws, req.socket.remoteAddress ?? ''), true);
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        this.metrics.protocolErrors.inc({ reason: 'text_frame' });
+        ws.close(1003, 'binary messages only');
+        return;
+      }
+      conn.onData(toBytes(data));
+    });
+    // Oversized frames and protocol violations surface here; ws then closes with 1009/1002.
+    ws.on('error', (err) => {
+      this.metrics.protocolErrors.inc({ reason: 'websocket' });
+      this.logger.debug({ err: err.message }, 'websocket error');
+    });
+    ws.on('close', () => conn.onClose());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.config.wsPort, '0.0.0.0', () => resolve());
+    });
+    this.logger.info({ port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => this.http.close(() => resolve())));
+  }
+}

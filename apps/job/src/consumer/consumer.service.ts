@@ -1,0 +1,22 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { LOGGER, type Logger, QUEUE_CONSUMER, type QueueConsumer } from '@imgate/common';
+import { PushHandler } from '../push/push.handler';
+
+/** Runs the push consumer for the app's lifetime; on shutdown it stops fetching and commits what was handled. */
+@Injectable()
+export class ConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_CONSUMER) private readonly consumer: QueueConsumer,
+    private readonly handler: PushHandler,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start((record) => this.handler.handle(record));
+    this.logger.info('push consumer started');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

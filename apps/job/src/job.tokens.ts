@@ -1,0 +1,1 @@
+export const JOB_CONFIG = Symbol('JOB_CONFIG');

@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
+import { loadLogicProto, type LogicHandlers } from '@imgate/proto';
+import type { LogicConfig } from '../logic.config';
+import { LOGIC_CONFIG } from '../logic.tokens';
+import { NodesService } from '../nodes/nodes.service';
+import { PushService } from '../push/push.service';
+import { SessionService } from '../session/session.service';
+import { UpstreamService } from '../upstream/upstream.service';
+
+const SERVER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function requireServer(server: string): string {
+  if (!SERVER_ID.test(server)) throw RpcError.invalid('server must be a comet id of 1-128 of [A-Za-z0-9_.:-]');
+  return server;
+}
+
+/** Binds the Logic gRPC service: validate, call one service method, map the result. */
+@Injectable()
+export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server: GrpcServer;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly push: PushService,
+    private readonly upstream: UpstreamService,
+    private readonly nodes: NodesService,
+    @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.server = new GrpcServer(logger);
+  }
+
+  private handlers(): LogicHandlers {
+    const log = this.logger;
+    return {
+      Connect: unary(log, 'Connect', (r) => this.sessions.connect(requireServer(r.server), r.token, r.clientIp)),
+      Disconnect: unary(log, 'Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
+      Heartbeat: unary(log, 'Heartbeat', async (r) => {
+        await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
+        return { online: 0 };
+      }),
+      Receive: unary(log, 'Receive', (r) => this.upstream.receive({ ...r, server: requireServer(r.server) })),
+      PushKeys: unary(log, 'PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body)),
+      PushMids: unary(log, 'PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body)),
+      Nodes: unary(log, 'Nodes', async () => ({
+        nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
+      })),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.server.add(loadLogicProto().imgate.logic.Logic.service, this.handlers());
+    await this.server.listen(this.config.grpcAddress);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { ConfigError, Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+
+export type AuthMode = 'jwt' | 'dev';
+
+export interface LogicConfig {
+  infra: InfraConfig;
+  httpPort: number;
+  grpcAddress: string;
+  auth: {
+    mode: AuthMode;
+    /** HS256 shared secret; empty when only RS256 is used. */
+    jwtSecret: string;
+    /** RS256 public key (SPKI PEM); empty when only HS256 is used. */
+    jwtPublicKey: string;
+    issuer?: string;
+    audience?: string;
+  };
+  /** Heartbeat interval a client is told to keep (seconds). */
+  heartbeatSec: number;
+  /** Session expiry in Redis, refreshed by heartbeats (seconds). */
+  sessionTtlSec: number;
+  pushMaxBytes: number;
+  pushMaxReceivers: number;
+  upstreamMaxBytes: number;
+}
+
+export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
+  const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 240, 5, 3_600);
+  const config: LogicConfig = {
+    infra: loadInfraConfig(env),
+    httpPort: env.port('LOGIC_HTTP_PORT', 3111),
+    grpcAddress: env.address('LOGIC_GRPC_ADDR', '0.0.0.0:3119'),
+    auth: {
+      mode: env.oneOf('LOGIC_AUTH_MODE', ['jwt', 'dev'] as const, defaults.authMode),
+      jwtSecret: env.optional('LOGIC_JWT_SECRET') ?? '',
+      jwtPublicKey: (env.optional('LOGIC_JWT_PUBLIC_KEY') ?? '').replace(/\\n/g, '\n'),
+      issuer: env.optional('LOGIC_JWT_ISSUER'),
+      audience: env.optional('LOGIC_JWT_AUDIENCE'),
+    },
+    heartbeatSec,
+    sessionTtlSec: env.int('LOGIC_SESSION_TTL_SEC', heartbeatSec * 3, heartbeatSec + 1, 86_400),
+    pushMaxBytes: env.int('LOGIC_PUSH_MAX_BYTES', 256 * 1024, 1, 4 * 1024 * 1024),
+    pushMaxReceivers: env.int('LOGIC_PUSH_MAX_RECEIVERS', 1_000, 1, 100_000),
+    upstreamMaxBytes: env.int('LOGIC_UPSTREAM_MAX_BYTES', 64 * 1024, 1, 4 * 1024 * 1024),
+  };
+  const { auth } = config;
+  if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwtPublicKey) {
+    throw new ConfigError('LOGIC_JWT_SECRET', 'or LOGIC_JWT_PUBLIC_KEY must be set when LOGIC_AUTH_MODE=jwt');
+  }
+  if (auth.jwtSecret && Buffer.byteLength(auth.jwtSecret) < 32) {
+    throw new ConfigError('LOGIC_JWT_SECRET', 'must be at least 32 bytes for HS256');
+  }
+  if (auth.jwtPublicKey && !auth.jwtPublicKey.includes('BEGIN PUBLIC KEY')) {
+    throw new ConfigError('LOGIC_JWT_PUBLIC_KEY', 'must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
+  }
+  return config;
+}

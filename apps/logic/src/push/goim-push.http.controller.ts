@@ -1,0 +1,26 @@
+import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { queryInt, queryIntList, queryList } from '../http/query';
+import { PushService, type PushResult } from './push.service';
+
+function rawBody(req: Request): Uint8Array {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+/** goim's push paths, answering goim's shape so existing business services work unchanged. */
+@Controller('goim/push')
+export class GoimPushController {
+  constructor(private readonly push: PushService) {}
+
+  @Post('keys')
+  @HttpCode(200)
+  async keys(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<{ code: 0; message: ''; data: PushResult }> {
+    return { code: 0, message: '', data: await this.push.pushKeys(queryList(q, 'keys'), queryInt(q, 'operation'), rawBody(req)) };
+  }
+
+  @Post('mids')
+  @HttpCode(200)
+  async mids(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<{ code: 0; message: ''; data: PushResult }> {
+    return { code: 0, message: '', data: await this.push.pushMids(queryIntList(q, 'mids'), queryInt(q, 'operation'), rawBody(req)) };
+  }
+}

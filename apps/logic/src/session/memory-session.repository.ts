@@ -1,0 +1,78 @@
+import type { Clock } from '@imgate/common';
+import type { SessionRepository } from './session.repository';
+
+interface Entry {
+  server: string;
+  expiresAt: number;
+}
+
+/** The embedded default's session store: the Redis layout's semantics, expiry included, in memory. */
+export class MemorySessionRepository implements SessionRepository {
+  private readonly byKey = new Map<string, Entry & { mid: number }>();
+  private readonly byMid = new Map<number, Map<string, Entry>>();
+
+  constructor(private readonly clock: Clock) {}
+
+  private live<T extends Entry>(e: T | undefined): T | undefined {
+    return e && e.expiresAt > this.clock.now() ? e : undefined;
+  }
+
+  async add(mid: number, key: string, server: string, ttlSec: number): Promise<void> {
+    const expiresAt = this.clock.now() + ttlSec * 1000;
+    this.byKey.set(key, { mid, server, expiresAt });
+    if (mid > 0) {
+      const keys = this.byMid.get(mid) ?? new Map<string, Entry>();
+      keys.set(key, { server, expiresAt });
+      this.byMid.set(mid, keys);
+    }
+  }
+
+  async refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean> {
+    const entry = this.live(this.byKey.get(key));
+    const own = mid > 0 ? this.live(this.byMid.get(mid)?.get(key)) : entry;
+    if (!entry || !own || entry.server !== server) return false;
+    entry.expiresAt = own.expiresAt = this.clock.now() + ttlSec * 1000;
+    return true;
+  }
+
+  async remove(mid: number, key: string, server: string): Promise<boolean> {
+    let removed = false;
+    if (this.byKey.get(key)?.server === server) removed = this.byKey.delete(key);
+    const keys = this.byMid.get(mid);
+    if (keys?.get(key)?.server === server) {
+      removed = keys.delete(key) || removed;
+      if (keys.size === 0) this.byMid.delete(mid);
+    }
+    return removed;
+  }
+
+  async serversByKeys(keys: string[]): Promise<Array<string | null>> {
+    return keys.map((k) => this.live(this.byKey.get(k))?.server ?? null);
+  }
+
+  async keysByMids(mids: number[]): Promise<Map<number, Map<string, string>>> {
+    const out = new Map<number, Map<string, string>>();
+    for (const mid of mids) {
+      const keys = this.byMid.get(mid);
+      if (!keys) continue;
+      const live = new Map<string, string>();
+      for (const [k, e] of keys) {
+        if (this.live(e)) live.set(k, e.server);
+        else keys.delete(k);
+      }
+      if (live.size) out.set(mid, live);
+      if (keys.size === 0) this.byMid.delete(mid);
+    }
+    return out;
+  }
+
+  /** Drops expired sessions; the embedded default calls it periodically so memory stays bounded. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [k, e] of this.byKey) if (e.expiresAt <= now) this.byKey.delete(k);
+    for (const [mid, keys] of this.byMid) {
+      for (const [k, e] of keys) if (e.expiresAt <= now) keys.delete(k);
+      if (keys.size === 0) this.byMid.delete(mid);
+    }
+  }
+}

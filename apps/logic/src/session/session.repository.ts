@@ -1,0 +1,11 @@
+/** Where connections live: user → {connection key → comet}, and connection key → comet. */
+export interface SessionRepository {
+  add(mid: number, key: string, server: string, ttlSec: number): Promise<void>;
+  /** Extends the session's expiry; false when it had already expired (the caller re-adds it). */
+  refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean>;
+  /** Removes the session only if it still points at `server` (a newer one elsewhere survives). */
+  remove(mid: number, key: string, server: string): Promise<boolean>;
+  serversByKeys(keys: string[]): Promise<Array<string | null>>;
+  /** For each user, its live connection keys and the comet holding each. */
+  keysByMids(mids: number[]): Promise<Map<number, Map<string, string>>>;
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER, type Logger } from '@imgate/common';
+import type { logic } from '@imgate/proto';
+import { AuthService } from '../auth/auth.service';
+import type { LogicConfig } from '../logic.config';
+import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';
+import type { SessionRepository } from './session.repository';
+
+/** Connect, heartbeat and disconnect: the session's life in the store. */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async connect(server: string, token: Uint8Array, clientIp: string): Promise<logic.ConnectReply> {
+    const id = await this.auth.authenticate(token);
+    await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
+    this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId }, 'connected');
+    return { mid: id.mid, key: id.key, roomId: id.roomId, accepts: id.accepts, platform: id.platform, heartbeatSec: this.config.heartbeatSec };
+  }
+
+  async disconnect(mid: number, key: string, server: string): Promise<boolean> {
+    return this.sessions.remove(mid, key, server);
+  }
+
+  async heartbeat(mid: number, key: string, server: string): Promise<void> {
+    const ttl = this.config.sessionTtlSec;
+    // An expired session (e.g. Redis restarted) is written again, as goim does.
+    if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
+  }
+}

@@ -1,0 +1,13 @@
+export { Kcp } from './kcp';
+export type { KcpOptions, KcpStats } from './kcp';
+export { WND_RCV } from './receive-window';
+export {
+  CMD_ACK, CMD_PUSH, CMD_WASK, CMD_WINS, OVERHEAD, decodeSegments, encodeSegment, isKcpCommand, readConv,
+} from './segment';
+export type { Segment, SegmentHeader } from './segment';
+export {
+  CMD_FIN, CMD_KICK, CMD_NEW, CMD_RECONNECT, KICK_REASON_MAX, NEW_BODY_OFFSET, NEW_BODY_SIZE,
+  decodeControl, decodeNew, encodeFin, encodeKick, encodeNew, encodeReconnect, isExtensionCommand, stampNew,
+} from './ext';
+export type { ControlMessage, NewAddress, NewMessage } from './ext';
+export { formatIp, isIpv4Mapped, parseIp } from './ip';

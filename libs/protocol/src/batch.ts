@@ -1,0 +1,52 @@
+import { readU16, readU32 } from './big-endian';
+import { checkFraming, encodedLength, encodeInto, maxPacketLenOf, packetAt, sealChecksum, writeHeader } from './codec';
+import { ProtocolError } from './errors';
+import { Op } from './ops';
+import { HEADER_LEN, HEADER_LEN_CHECKSUM, HEADER_LEN_OFFSET, PACK_LEN_OFFSET, VERSION, type DecodeOptions, type Packet, type PacketInit } from './packet';
+
+export interface BatchOptions {
+  /** Outer header with a checksum. Inner packets follow their own `checksum`. */
+  checksum?: boolean;
+  /** Outer seq, default 0. */
+  seq?: number;
+}
+
+/** One op-9 (Raw) packet whose body is the inner packets back to back, built in one buffer. */
+export function encodeBatch(packets: readonly PacketInit[], opts?: BatchOptions): Uint8Array {
+  const checksum = opts?.checksum ?? false;
+  const headerLen = checksum ? HEADER_LEN_CHECKSUM : HEADER_LEN;
+  let packLen = headerLen;
+  for (const p of packets) packLen += encodedLength(p.body?.length ?? 0, p.checksum ?? false);
+  const out = new Uint8Array(packLen);
+  writeHeader(out, 0, packLen, headerLen, VERSION, Op.Raw, opts?.seq ?? 0);
+  let offset = headerLen;
+  for (const p of packets) offset += encodeInto(out, offset, p);
+  // Last, so the outer crc covers the finished inner packets.
+  if (checksum) sealChecksum(out, 0, packLen);
+  return out;
+}
+
+/**
+ * The inner packets of an op-9 body, in order; each body is a view into
+ * `body`. Inner packets are not unpacked further, even if they are op 9.
+ */
+export function decodeBatch(body: Uint8Array, opts?: DecodeOptions): Packet[] {
+  const max = maxPacketLenOf(opts);
+  const out: Packet[] = [];
+  let offset = 0;
+  while (offset < body.length) {
+    const left = body.length - offset;
+    if (left < HEADER_LEN) {
+      throw new ProtocolError('bad_batch', `batch ends with ${left} bytes, shorter than a ${HEADER_LEN}-byte header`);
+    }
+    const packLen = readU32(body, offset + PACK_LEN_OFFSET);
+    const headerLen = readU16(body, offset + HEADER_LEN_OFFSET);
+    checkFraming(packLen, headerLen, max);
+    if (packLen > left) {
+      throw new ProtocolError('bad_batch', `inner packLen ${packLen} at offset ${offset} exceeds the ${left} bytes left`);
+    }
+    out.push(packetAt(body, offset, packLen, headerLen));
+    offset += packLen;
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+export type ProtocolErrorCode =
+  | 'short_header'
+  | 'bad_packet_len'
+  | 'bad_header_len'
+  | 'packet_too_large'
+  | 'bad_checksum'
+  | 'trailing_bytes'
+  | 'bad_batch';
+
+/**
+ * Malformed input from the wire. The code is stable (metrics, disconnect
+ * reasons); the message is for humans.
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

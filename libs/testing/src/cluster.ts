@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { TEST_JWT_SECRET } from './jwt';
+import { freePorts } from './ports';
+import { RoleProcess, testOutputDir, waitHttpOk } from './processes';
+
+export interface CometHandle {
+  id: string;
+  tcp: number;
+  ws: number;
+  wsUrl: string;
+  grpc: number;
+  http: number;
+  proc: RoleProcess;
+}
+
+export interface Cluster {
+  name: string;
+  env: Record<string, string>;
+  logic: { http: number; grpc: number; url: string; proc: RoleProcess };
+  comets: CometHandle[];
+  job: { http: number; proc: RoleProcess; env: Record<string, string> };
+  startJob(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  name: string;
+  comets?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
+ * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const run = `${opts.name}-${randomBytes(3).toString('hex')}`;
+  const dir = testOutputDir(opts.name);
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'info',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    REDIS_PREFIX: `t:${run}:`,
+    KAFKA_PUSH_TOPIC: `imgate-push-${run}`,
+    KAFKA_UPSTREAM_TOPIC: `imgate-upstream-${run}`,
+    KAFKA_PARTITIONS: '4',
+    REGISTRY_TTL_MS: '3000',
+    LOGIC_AUTH_MODE: 'jwt',
+    LOGIC_JWT_SECRET: TEST_JWT_SECRET,
+    COMET_REGISTER_INTERVAL_MS: '500',
+    JOB_REGISTRY_REFRESH_MS: '500',
+    JOB_GROUP_ID: `job-${run}`,
+    ...opts.env,
+  };
+  const [logicHttp, logicGrpc, jobHttp] = await freePorts(3);
+  const logic = new RoleProcess('logic', 'logic', { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` }, dir).start();
+  const started: RoleProcess[] = [logic];
+  try {
+    await waitHttpOk(`http://127.0.0.1:${logicHttp}/health/ready`, 60_000, logic);
+    const comets: CometHandle[] = [];
+    for (let i = 0; i < (opts.comets ?? 1); i++) {
+      const [tcp, ws, grpc, http] = await freePorts(4);
+      const id = `comet-${i + 1}-${run}`;
+      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', {
+        ...env,
+        COMET_ID: id,
+        COMET_TCP_PORT: String(tcp),
+        COMET_WS_PORT: String(ws),
+        COMET_GRPC_PORT: String(grpc),
+        COMET_HTTP_PORT: String(http),
+        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+      }, dir).start();
+      started.push(proc);
+      comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, grpc, http, proc });
+    }
+    for (const c of comets) await waitHttpOk(`http://127.0.0.1:${c.http}/health/ready`, 30_000, c.proc);
+    const jobEnv = { ...env, JOB_HTTP_PORT: String(jobHttp) };
+    const cluster: Cluster = {
+      name: run,
+      env,
+      logic: { http: logicHttp, grpc: logicGrpc, url: `http://127.0.0.1:${logicHttp}`, proc: logic },
+      comets,
+      job: { http: jobHttp, proc: new RoleProcess('job', 'job', jobEnv, dir), env: jobEnv },
+      async startJob() {
+        this.job.proc = new RoleProcess('job', 'job', jobEnv, dir).start();
+        started.push(this.job.proc);
+        await waitHttpOk(`http://127.0.0.1:${jobHttp}/health/ready`, 60_000, this.job.proc);
+      },
+      async stop() {
+        await Promise.all(started.map((p) => p.stop()));
+      },
+    };
+    await cluster.startJob();
+    return cluster;
+  } catch (err) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw err;
+  }
+}
+
+/** POSTs to logic and returns status + parsed JSON. */
+export async function post(url: string, body: string | object, contentType?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const isJson = typeof body === 'object';
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType ?? (isJson ? 'application/json' : 'text/plain') },
+    body: isJson ? JSON.stringify(body) : body,
+  });
+  const text = await res.text();
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json };
+}

@@ -1,0 +1,5 @@
+export * from './cluster';
+export * from './jwt';
+export * from './ports';
+export * from './processes';
+export * from './proto-client';

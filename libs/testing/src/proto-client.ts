@@ -1,0 +1,127 @@
+import { connect, type Socket } from 'node:net';
+import { decode, encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
+import { WebSocket } from 'ws';
+
+export interface ProtoClientOptions {
+  checksum?: boolean;
+}
+
+type Waiter = { match: (p: Packet) => boolean; resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * A test client speaking the wire protocol over TCP or WebSocket, as a real client would: it
+ * records every packet it receives and lets a test wait for the next one that matches.
+ */
+export class ProtoClient {
+  readonly received: Packet[] = [];
+  closed = false;
+  readonly closedPromise: Promise<void>;
+  private waiters: Waiter[] = [];
+  private seq = 0;
+  private onClosed!: () => void;
+
+  private constructor(
+    private readonly sink: { write(b: Uint8Array): void; end(): void },
+    readonly checksum: boolean,
+  ) {
+    this.closedPromise = new Promise((r) => (this.onClosed = r));
+  }
+
+  static tcp(port: number, opts: ProtoClientOptions = {}, host = '127.0.0.1'): Promise<ProtoClient> {
+    return new Promise((resolve, reject) => {
+      const socket: Socket = connect({ port, host, noDelay: true });
+      const client = new ProtoClient({ write: (b) => socket.write(b), end: () => socket.destroy() }, opts.checksum ?? false);
+      const decoder = new StreamDecoder();
+      socket.on('data', (chunk) => decoder.push(Uint8Array.from(chunk)).forEach((p) => client.deliver(p)));
+      socket.on('error', () => undefined);
+      socket.on('close', () => client.markClosed());
+      socket.once('connect', () => resolve(client));
+      socket.once('error', reject);
+    });
+  }
+
+  static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.binaryType = 'nodebuffer';
+      const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
+      ws.on('message', (data: Buffer) => client.deliver(decode(Uint8Array.from(data))));
+      ws.on('error', () => undefined);
+      ws.on('close', () => client.markClosed());
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+    });
+  }
+
+  private deliver(p: Packet): void {
+    this.received.push(p);
+    const i = this.waiters.findIndex((w) => w.match(p));
+    if (i >= 0) {
+      const [w] = this.waiters.splice(i, 1);
+      clearTimeout(w.timer);
+      w.resolve(p);
+    }
+  }
+
+  private markClosed(): void {
+    this.closed = true;
+    this.onClosed();
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error(`connection closed; received ops [${this.received.map((p) => p.op).join(',')}]`));
+    }
+  }
+
+  send(op: number, body: Uint8Array | string = new Uint8Array(0), seq = ++this.seq): number {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    this.sink.write(encode({ op, seq, body: bytes, checksum: this.checksum }));
+    return seq;
+  }
+
+  writeRaw(bytes: Uint8Array): void {
+    this.sink.write(bytes);
+  }
+
+  /** The next packet (already received or yet to come, not consumed before) that matches. */
+  next(match: (p: Packet) => boolean, timeoutMs = 5_000, from = 0): Promise<Packet> {
+    const seen = this.received.slice(from).find(match);
+    if (seen) return Promise.resolve(seen);
+    if (this.closed) return Promise.reject(new Error('connection already closed'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.timer !== timer);
+        reject(new Error(`no matching packet within ${timeoutMs} ms; received ops [${this.received.map((p) => p.op).join(',')}]`));
+      }, timeoutMs);
+      this.waiters.push({ match, resolve, reject, timer });
+    });
+  }
+
+  op(op: number, timeoutMs?: number): Promise<Packet> {
+    return this.next((p) => p.op === op, timeoutMs);
+  }
+
+  /** Sends op 7 and waits for op 8 (or rejects with the disconnect reason). */
+  async auth(body: object): Promise<{ mid: number; key: string; room_id: string; heartbeat: number }> {
+    this.send(Op.Auth, JSON.stringify(body));
+    const reply = await this.next((p) => p.op === Op.AuthReply || p.op === Op.DisconnectReply);
+    const json = JSON.parse(new TextDecoder().decode(reply.body));
+    if (reply.op !== Op.AuthReply) throw new Error(`auth refused: ${json.code}: ${json.reason}`);
+    return json;
+  }
+
+  close(): void {
+    this.sink.end();
+  }
+
+  wait(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+export function bodyText(p: Packet): string {
+  return new TextDecoder().decode(p.body);
+}
+
+export function bodyJson<T = Record<string, unknown>>(p: Packet): T {
+  return JSON.parse(bodyText(p)) as T;
+}

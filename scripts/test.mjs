@@ -1,0 +1,83 @@
+// The whole test suite: build, unit specs, then end-to-end tests against real Redis and Kafka
+// (started by scripts/services.sh when not already running, stopped again at the end).
+// Usage: node scripts/test.mjs [--unit | --e2e] [name-filter ...]
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--unit') ? 'unit' : args.includes('--e2e') ? 'e2e' : 'all';
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function sh(cmd, argv) {
+  execFileSync(cmd, argv, { cwd: root, stdio: 'inherit', env: process.env });
+}
+
+function find(dir, suffix, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) find(p, suffix, out);
+    else if (p.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+const pick = (files) => files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+
+async function suite(label, files, concurrency, timeout) {
+  if (files.length === 0) return { pass: 0, fail: 0 };
+  console.log(`\n== ${label}: ${files.length} files`);
+  let pass = 0;
+  let fail = 0;
+  const stream = run({ files, concurrency, timeout });
+  stream.on('test:pass', (d) => {
+    if (d.details?.type !== 'suite') pass++;
+  });
+  stream.on('test:fail', (d) => {
+    if (d.details?.type !== 'suite') fail++;
+  });
+  const done = new Promise((resolve) => stream.on('end', resolve));
+  stream.compose(spec).pipe(process.stdout, { end: false });
+  await done;
+  return { pass, fail };
+}
+
+let totals = { pass: 0, fail: 0 };
+const add = (r) => (totals = { pass: totals.pass + r.pass, fail: totals.fail + r.fail });
+let servicesUp = false;
+try {
+  console.log('== build');
+  sh(process.execPath, ['scripts/build.mjs']);
+  sh(process.execPath, ['scripts/proto-gen.mjs', '--check']);
+  const dist = join(root, 'dist');
+  if (only !== 'e2e') {
+    add(await suite('unit', pick(find(join(dist, 'libs'), '.spec.js').concat(find(join(dist, 'apps'), '.spec.js'))), 2, 60_000));
+  }
+  if (only !== 'unit') {
+    const e2e = pick(find(join(dist, 'apps'), '.e2e.js'));
+    if (e2e.length) {
+      console.log('\n== services (real Redis and Kafka)');
+      sh('bash', ['scripts/services.sh', 'up']);
+      servicesUp = true;
+      add(await suite('end-to-end', e2e, 1, 600_000));
+    }
+  }
+} catch (err) {
+  console.error(`test run aborted: ${err.message}`);
+  totals.fail++;
+} finally {
+  if (servicesUp) {
+    try {
+      sh('bash', ['scripts/services.sh', 'down']);
+    } catch {
+      console.error('services.sh down failed');
+    }
+  }
+}
+console.log(`\n${totals.pass} passed, ${totals.fail} failed`);
+process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);
