@@ -25,7 +25,7 @@ export interface LogicConfig {
 }
 
 export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
-  const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 240, 5, 3_600);
+  const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 240, 1, 3_600);
   const config: LogicConfig = {
     infra: loadInfraConfig(env),
     httpPort: env.port('LOGIC_HTTP_PORT', 3111),

@@ -1,11 +1,10 @@
 import { AckList } from './ack-list';
 import { CongestionWindow } from './congestion';
-import { Fifo } from './fifo';
+import { DatagramWriter } from './datagram-writer';
 import { ReceiveWindow, WND_RCV } from './receive-window';
 import { RTO_MIN_NODELAY, RTO_MIN_NORMAL, RttEstimator } from './rtt';
-import {
-  CMD_ACK, CMD_PUSH, CMD_WASK, CMD_WINS, isKcpCommand, OVERHEAD, readHeader, SegmentHeader, viewOf, writeHeader,
-} from './segment';
+import { CMD_ACK, CMD_PUSH, CMD_WASK, CMD_WINS, isKcpCommand, OVERHEAD, readHeader, SegmentHeader, viewOf } from './segment';
+import { SendWindow } from './send-window';
 import { timeDiff, u32 } from './u32';
 
 /*
@@ -26,21 +25,6 @@ const PROBE_LIMIT = 120000;
 const FASTACK_LIMIT = 5;
 /** Pending acks allowed per receive-window slot between two flushes; see AckList.push. */
 const ACKS_PER_SLOT = 16;
-
-/** A message fragment on the sending side, from the send queue to its last ack. */
-class Outgoing {
-  sn = 0;
-  ts = 0;
-  resendts = 0;
-  rto = 0;
-  fastack = 0;
-  xmit = 0;
-
-  constructor(
-    readonly frg: number,
-    readonly data: Uint8Array,
-  ) {}
-}
 
 export interface KcpOptions {
   /** Byte-stream mode: no message boundaries, small writes coalesce (ikcp's `stream`). */
@@ -70,8 +54,8 @@ export class Kcp {
   private readonly output: (datagram: Uint8Array) => void;
   private readonly stream: boolean;
 
-  private mtu = MTU_DEF;
-  private mss = MTU_DEF - OVERHEAD;
+  private mtuSize = MTU_DEF;
+  private mssSize = MTU_DEF - OVERHEAD;
   private dead = false;
   private sndUna = 0;
   private sndNxt = 0;
@@ -107,7 +91,7 @@ export class Kcp {
     this.conv = u32(conv);
     this.output = output;
     this.stream = opts.stream ?? false;
-    this.buffer = new Uint8Array((this.mtu + OVERHEAD) * 3);
+    this.buffer = new Uint8Array((this.mtuSize + OVERHEAD) * 3);
     this.bufferView = viewOf(this.buffer);
   }
 
@@ -137,9 +121,19 @@ export class Kcp {
     return this.xmitCount;
   }
 
+  /** Largest datagram output() is given, 1400 unless setMtu changed it. */
+  get mtu(): number {
+    return this.mtuSize;
+  }
+
+  /** Largest payload per segment: mtu - 24. */
+  get mss(): number {
+    return this.mssSize;
+  }
+
   /** Largest message send() accepts: it must fit in fewer than WND_RCV fragments. */
   get maxMessageSize(): number {
-    return this.mss * (WND_RCV - 1);
+    return this.mssSize * (WND_RCV - 1);
   }
 
   get stats(): KcpStats {
@@ -166,7 +160,7 @@ export class Kcp {
    * 1.7.1, stream mode is all-or-nothing rather than a partial write.
    */
   send(data: Uint8Array): number {
-    const mss = this.mss;
+    const mss = this.mssSize;
     let offset = 0;
     if (this.stream) {
       const last = this.sndQueue.last();
@@ -261,7 +255,7 @@ export class Kcp {
     }
 
     if (ackSeen) this.parseFastack(maxack, latestTs);
-    if (timeDiff(this.sndUna, prevUna) > 0) this.cc.onAck(this.rmtWnd, this.mss);
+    if (timeDiff(this.sndUna, prevUna) > 0) this.cc.onAck(this.rmtWnd, this.mssSize);
     return 0;
   }
 
@@ -311,7 +305,7 @@ export class Kcp {
     let ptr = 0;
     const put = (h: SegmentHeader, data: Uint8Array | null): void => {
       const need = OVERHEAD + h.len;
-      if (ptr + need > this.mtu) {
+      if (ptr + need > this.mtuSize) {
         this.emit(ptr);
         ptr = 0;
       }
@@ -373,16 +367,16 @@ export class Kcp {
     }
     this.emit(ptr);
 
-    if (fast > 0) this.cc.onFastRetransmit(u32(this.sndNxt - this.sndUna), resend, this.mss);
-    if (lost) this.cc.onTimeout(cwnd, this.mss);
-    this.cc.keepOpen(this.mss);
+    if (fast > 0) this.cc.onFastRetransmit(u32(this.sndNxt - this.sndUna), resend, this.mssSize);
+    if (lost) this.cc.onTimeout(cwnd, this.mssSize);
+    this.cc.keepOpen(this.mssSize);
   }
 
   /** Returns 0, or -1 for an mtu below 50 (ikcp_setmtu). */
   setMtu(mtu: number): number {
     if (!Number.isInteger(mtu) || mtu < 50) return -1;
-    this.mtu = mtu;
-    this.mss = mtu - OVERHEAD;
+    this.mtuSize = mtu;
+    this.mssSize = mtu - OVERHEAD;
     // Room for a few segments queued under a larger mtu, as ikcp allocates.
     this.buffer = new Uint8Array((mtu + OVERHEAD) * 3);
     this.bufferView = viewOf(this.buffer);

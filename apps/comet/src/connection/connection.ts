@@ -112,7 +112,8 @@ export class Connection implements Channel, LinkHandler {
     }
     this.registered = true;
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
-    this.heartbeatMs = reply.heartbeatSec * 2_000 + 5_000;
+    // Two missed heartbeats plus some slack for a slow network.
+    this.heartbeatMs = reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000);
     this.lastSessionRefresh = Date.now();
     this.state = 'open';
     this.send(Op.AuthReply, p.seq, jsonBody({ mid: reply.mid, key: reply.key, room_id: reply.roomId, heartbeat: reply.heartbeatSec }));

@@ -7,7 +7,8 @@ type Handler<Req, Res> = (req: Req) => Promise<Res>;
 /** Adapts an async handler to grpc-js: thrown RpcErrors keep their status, anything else is INTERNAL. */
 export function unary<Req, Res>(logger: Logger, name: string, fn: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    fn(call.request).then(
+    // Wrapped so a synchronous throw (e.g. a validation check) is mapped like a rejection.
+    new Promise<Res>((resolve) => resolve(fn(call.request))).then(
       (res) => callback(null, res),
       (err: unknown) => {
         if (err instanceof RpcError) {

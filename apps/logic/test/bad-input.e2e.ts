@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { callUnary } from '@imgate/common';
+import { loadCometProto, loadLogicProto } from '@imgate/proto';
+import { Op } from '@imgate/protocol';
+import { bodyJson, type Cluster, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
+
+async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await call;
+  } catch (err) {
+    return err as ServiceError;
+  }
+  throw new Error('call succeeded but should have been rejected');
+}
+
+describe('bad input on every interface', () => {
+  let cluster: Cluster;
+  before(async () => {
+    cluster = await startCluster({ name: 'bad-input', env: { LOGIC_PUSH_MAX_BYTES: '1024', LOGIC_PUSH_MAX_RECEIVERS: '5', LOGIC_HEARTBEAT_SEC: '1' } });
+  });
+  after(async () => cluster?.stop());
+
+  it('HTTP: goim paths answer 4xx with goim\'s error shape and a reason', async () => {
+    const base = `${cluster.logic.url}/goim/push`;
+    const cases: Array<[string, string, number, RegExp]> = [
+      [`${base}/keys?keys=a`, 'x', 400, /operation is required/],
+      [`${base}/keys?operation=abc&keys=a`, 'x', 400, /operation must be an integer/],
+      [`${base}/keys?operation=7&keys=a`, 'x', 400, /not a business operation/],
+      [`${base}/keys?operation=1000`, 'x', 400, /at least one receiver/],
+      [`${base}/keys?operation=1000&keys=a%20b`, 'x', 400, /key "a b"/],
+      [`${base}/keys?operation=1000&keys=1,2,3,4,5,6`, 'x', 400, /limit 5/],
+      [`${base}/mids?operation=1000&mids=12x`, 'x', 400, /mids must hold integers/],
+      [`${base}/mids?operation=1000&mids=0`, 'x', 400, /not a positive integer/],
+      [`${base}/keys?operation=1000&keys=a`, 'x'.repeat(2_000), 413, /larger than the limit of 1024/],
+    ];
+    for (const [url, body, code, reason] of cases) {
+      const res = await post(url, body);
+      assert.equal(res.status, code, url);
+      assert.equal(res.json.code, -400, url);
+      assert.match(String(res.json.message), reason, url);
+    }
+  });
+
+  it("HTTP: imgate's JSON API answers 4xx with {error:{code,message}}", async () => {
+    const base = `${cluster.logic.url}/v1/push`;
+    const cases: Array<[string, string | object, number, RegExp]> = [
+      [`${base}/keys`, '{"op":1000,', 400, /not valid JSON/],
+      [`${base}/keys`, { op: 1000, body: 'x' }, 400, /keys must be an array/],
+      [`${base}/keys`, { op: 'x', keys: ['a'], body: 'x' }, 400, /op must be an integer/],
+      [`${base}/keys`, { op: 1000, keys: ['a'] }, 400, /body .* is required/],
+      [`${base}/keys`, { op: 1000, keys: ['a'], bodyBase64: '***' }, 400, /not base64/],
+      [`${base}/mids`, { op: 1000, mids: ['1'], body: 'x' }, 400, /mids must be an array of integers/],
+      [`${base}/mids`, [1, 2], 400, /JSON object/],
+    ];
+    for (const [url, body, code, reason] of cases) {
+      const res = await post(url, body, 'application/json');
+      assert.equal(res.status, code, JSON.stringify(body));
+      const error = res.json.error as { code: string; message: string };
+      assert.equal(error.code, 'bad_request');
+      assert.match(error.message, reason);
+    }
+    const missing = await fetch(`${cluster.logic.url}/no/such/path`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found');
+  });
+
+  it('gRPC: Logic and Comet reject malformed requests with INVALID_ARGUMENT or UNAUTHENTICATED', async () => {
+    const Logic = loadLogicProto().imgate.logic.Logic;
+    const logic = new Logic(`127.0.0.1:${cluster.logic.grpc}`, credentials.createInsecure());
+    const Comet = loadCometProto().imgate.comet.Comet;
+    const comet = new Comet(`127.0.0.1:${cluster.comets[0].grpc}`, credentials.createInsecure());
+    try {
+      let err = await grpcError(callUnary(logic.PushKeys, logic, { keys: ['a'], operation: 5, body: Buffer.from('x') }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      assert.match(err.details, /not a business operation/);
+      err = await grpcError(callUnary(logic.PushMids, logic, { mids: [], operation: 1000, body: Buffer.from('x') }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'bad server id!', token: Buffer.from('{}') }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from('{"token":"x.y.z"}') }, 5_000));
+      assert.equal(err.code, status.UNAUTHENTICATED);
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from([0xff, 0x00]) }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: [], operation: 1000, body: Buffer.from('x') }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: ['k'], operation: 3, body: Buffer.from('x') }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      err = await grpcError(callUnary(comet.Kick, comet, {}, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+    } finally {
+      logic.close();
+      comet.close();
+    }
+    for (const proc of [cluster.logic.proc, cluster.comets[0].proc, cluster.job.proc]) assert.equal(proc.running, true, `${proc.name} still runs`);
+  });
+
+  it('heartbeats keep a connection open; silence past the deadline closes it with a reason', async () => {
+    const c = await ProtoClient.tcp(cluster.comets[0].tcp);
+    const id = await c.auth({ token: await signHs256({ mid: 9 }), accepts: [1000] });
+    assert.equal(id.heartbeat, 1);
+    for (let i = 0; i < 8; i++) {
+      c.send(Op.Heartbeat);
+      await c.wait(500);
+    }
+    assert.equal(c.closed, false, 'a client that heartbeats stays connected past the deadline');
+    assert.equal(c.received.filter((p) => p.op === Op.HeartbeatReply).length, 8);
+    const silentFrom = Date.now();
+    await c.closedPromise;
+    const silent = Date.now() - silentFrom;
+    assert.ok(silent >= 2_500 && silent < 6_000, `closed after ${silent} ms of silence`);
+    assert.equal(bodyJson(c.received.at(-1)!).code, 'heartbeat_timeout');
+  });
+
+  it('config: a bad value stops a role at boot with one line naming the variable', async () => {
+    const dir = testOutputDir('bad-config');
+    const cases: Array<[ 'logic' | 'comet' | 'job', Record<string, string>, RegExp]> = [
+      ['logic', { LOGIC_HTTP_PORT: '99999' }, /^invalid configuration: LOGIC_HTTP_PORT must be between 0 and 65535 \(got 99999\)$/],
+      ['logic', { LOGIC_AUTH_MODE: 'jwt' }, /^invalid configuration: LOGIC_JWT_SECRET or LOGIC_JWT_PUBLIC_KEY must be set/],
+      ['logic', { LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: 'short' }, /^invalid configuration: LOGIC_JWT_SECRET must be at least 32 bytes/],
+      ['comet', { COMET_BUCKETS: 'many' }, /^invalid configuration: COMET_BUCKETS must be an integer \(got "many"\)$/],
+      ['comet', { REDIS_URL: 'http://x' }, /^invalid configuration: REDIS_URL must use redis: or rediss:/],
+      ['job', { KAFKA_BROKERS: 'nohost' }, /^invalid configuration: KAFKA_BROKERS must be host:port \(got "nohost"\)$/],
+      ['job', { LOG_LEVEL: 'loud' }, /^invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ];
+    for (const [role, env, line] of cases) {
+      const proc = new RoleProcess(`bad-${role}`, role, env, dir).start();
+      const exit = await proc.exited();
+      assert.equal(exit.code, 1, `${role} ${JSON.stringify(env)}`);
+      const lines = proc.output.trim().split('\n');
+      assert.equal(lines.length, 1, proc.output);
+      assert.match(lines[0], line);
+    }
+  });
+});
