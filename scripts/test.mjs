@@ -51,6 +51,10 @@ let totals = { pass: 0, fail: 0 };
 const add = (r) => (totals = { pass: totals.pass + r.pass, fail: totals.fail + r.fail });
 let servicesUp = false;
 try {
+  if (only !== 'unit') {
+    console.log('== setup');
+    sh('bash', ['scripts/setup-test.sh']);
+  }
   console.log('== build');
   sh(process.execPath, ['scripts/build.mjs']);
   sh(process.execPath, ['scripts/proto-gen.mjs', '--check']);

@@ -1,3 +1,8 @@
+/*
+ * @imgate/kcp: a pure KCP engine (wire- and timing-compatible with ikcp.c
+ * 1.7.1) plus imgate's extension commands. No sockets, timers or Node
+ * built-ins: the caller passes datagrams in, time in, and gets datagrams out.
+ */
 export { Kcp } from './kcp';
 export type { KcpOptions, KcpStats } from './kcp';
 export { WND_RCV } from './receive-window';

@@ -51,48 +51,39 @@ export interface KcpStats {
 
 export class Kcp {
   readonly conv: number;
-  private readonly output: (datagram: Uint8Array) => void;
   private readonly stream: boolean;
-
   private mtuSize = MTU_DEF;
   private mssSize = MTU_DEF - OVERHEAD;
   private dead = false;
-  private sndUna = 0;
-  private sndNxt = 0;
   private sndWnd = WND_SND;
   private rmtWnd = WND_RCV;
   private probe = 0;
+  private tsProbe = 0;
+  private probeWait = 0;
   private current = 0;
   private interval = INTERVAL;
   private tsFlush = INTERVAL;
-  private xmitCount = 0;
-  private fastXmitCount = 0;
-  private nodelay = 0;
   private updated = false;
-  private tsProbe = 0;
-  private probeWait = 0;
-  private deadLinkLimit = DEADLINK;
+  private nodelay = 0;
   private fastresend = 0;
   private fastlimit = FASTACK_LIMIT;
   private nocwnd = false;
+  private deadLinkLimit = DEADLINK;
+  private xmitCount = 0;
+  private fastXmitCount = 0;
 
-  private readonly rtt = new RttEstimator();
-  private readonly cc = new CongestionWindow();
+  private readonly snd = new SendWindow();
   private readonly rcv = new ReceiveWindow();
   private readonly acks = new AckList();
-  private readonly sndQueue = new Fifo<Outgoing>();
-  /** In flight, ascending sn; bounded by the send window. */
-  private sndBuf: Outgoing[] = [];
-  private buffer: Uint8Array;
-  private bufferView: DataView;
+  private readonly rtt = new RttEstimator();
+  private readonly cc = new CongestionWindow();
+  private readonly writer: DatagramWriter;
 
   /** `output` gets a fresh copy of each datagram; it should not throw (the flush would stop half-way). */
   constructor(conv: number, output: (datagram: Uint8Array) => void, opts: KcpOptions = {}) {
     this.conv = u32(conv);
-    this.output = output;
     this.stream = opts.stream ?? false;
-    this.buffer = new Uint8Array((this.mtuSize + OVERHEAD) * 3);
-    this.bufferView = viewOf(this.buffer);
+    this.writer = new DatagramWriter(output, this.mtuSize);
   }
 
   /** -1 once a segment has been sent dead_link times without an ack (ikcp's state 0xffffffff), else 0. */
@@ -121,7 +112,7 @@ export class Kcp {
     return this.xmitCount;
   }
 
-  /** Largest datagram output() is given, 1400 unless setMtu changed it. */
+  /** Largest datagram handed to output, 1400 unless setMtu changed it. */
   get mtu(): number {
     return this.mtuSize;
   }
@@ -146,8 +137,8 @@ export class Kcp {
       remoteWindow: this.rmtWnd,
       xmit: this.xmitCount,
       fastXmit: this.fastXmitCount,
-      sndQueue: this.sndQueue.length,
-      sndBuf: this.sndBuf.length,
+      sndQueue: this.snd.queued,
+      sndBuf: this.snd.flight.length,
       rcvQueue: this.rcv.queued,
       rcvBuf: this.rcv.buffered,
       pendingAcks: this.acks.length,
@@ -156,37 +147,11 @@ export class Kcp {
 
   /**
    * Queues a message (stream mode: bytes) for sending; the data is copied.
-   * Returns 0, or -2 when it needs WND_RCV or more fragments. Unlike ikcp
-   * 1.7.1, stream mode is all-or-nothing rather than a partial write.
+   * Returns 0 (ikcp 1.7.1 returns the byte count), or -2 when it needs
+   * WND_RCV or more fragments; stream mode is all-or-nothing.
    */
   send(data: Uint8Array): number {
-    const mss = this.mssSize;
-    let offset = 0;
-    if (this.stream) {
-      const last = this.sndQueue.last();
-      const room = last !== undefined && last.data.length < mss ? mss - last.data.length : 0;
-      const extend = Math.min(data.length, room);
-      const rest = data.length - extend;
-      if (rest > 0 && Math.ceil(rest / mss) >= WND_RCV) return -2;
-      if (last !== undefined && room > 0) {
-        const merged = new Uint8Array(last.data.length + extend);
-        merged.set(last.data, 0);
-        merged.set(data.subarray(0, extend), last.data.length);
-        this.sndQueue.replaceLast(new Outgoing(0, merged));
-        if (rest === 0) return 0;
-        offset = extend;
-      }
-    }
-
-    const len = data.length - offset;
-    const count = len <= mss ? 1 : Math.ceil(len / mss);
-    if (count >= WND_RCV) return -2;
-    for (let i = 0; i < count; i++) {
-      const size = Math.min(mss, data.length - offset);
-      this.sndQueue.push(new Outgoing(this.stream ? 0 : count - i - 1, data.slice(offset, offset + size)));
-      offset += size;
-    }
-    return 0;
+    return this.snd.enqueue(data, this.mssSize, this.stream);
   }
 
   /** Size of the next whole message, or -1 if none is complete (ikcp_peeksize). */
@@ -209,7 +174,7 @@ export class Kcp {
    * Segments before the bad one have already been applied, as in ikcp.
    */
   input(datagram: Uint8Array): number {
-    const prevUna = this.sndUna;
+    const prevUna = this.snd.una;
     let ackSeen = false;
     let maxack = 0;
     let latestTs = 0;
@@ -225,20 +190,20 @@ export class Kcp {
       if (!isKcpCommand(h.cmd)) return -3;
 
       this.rmtWnd = h.wnd;
-      this.parseUna(h.una);
-      this.shrinkBuf();
+      this.snd.ackBelow(h.una);
+      this.snd.shrink();
 
       if (h.cmd === CMD_ACK) {
         const rtt = timeDiff(this.current, h.ts);
         if (rtt >= 0) this.rtt.sample(rtt, this.interval);
-        this.parseAck(h.sn);
-        this.shrinkBuf();
+        this.snd.ack(h.sn);
+        this.snd.shrink();
         if (!ackSeen) {
           ackSeen = true;
           maxack = h.sn;
           latestTs = h.ts;
         } else if (timeDiff(h.sn, maxack) > 0 && timeDiff(h.ts, latestTs) > 0) {
-          // ikcp's IKCP_FASTACK_CONSERVE: a higher sn counts only if it was also sent later.
+          // IKCP_FASTACK_CONSERVE: a higher sn counts only if it was also sent later.
           maxack = h.sn;
           latestTs = h.ts;
         }
@@ -254,8 +219,8 @@ export class Kcp {
       offset += h.len;
     }
 
-    if (ackSeen) this.parseFastack(maxack, latestTs);
-    if (timeDiff(this.sndUna, prevUna) > 0) this.cc.onAck(this.rmtWnd, this.mssSize);
+    if (ackSeen) this.snd.countSkips(maxack, latestTs);
+    if (timeDiff(this.snd.una, prevUna) > 0) this.cc.onAck(this.rmtWnd, this.mssSize);
     return 0;
   }
 
@@ -288,7 +253,7 @@ export class Kcp {
     if (timeDiff(now, tsFlush) >= 0) return now;
 
     let minimal = Math.min(timeDiff(tsFlush, now), this.interval);
-    for (const seg of this.sndBuf) {
+    for (const seg of this.snd.flight) {
       const diff = timeDiff(seg.resendts, now);
       if (diff <= 0) return now;
       if (diff < minimal) minimal = diff;
@@ -302,47 +267,28 @@ export class Kcp {
     const current = this.current;
     const wnd = this.rcv.unused();
     const una = this.rcv.nxt;
-    let ptr = 0;
-    const put = (h: SegmentHeader, data: Uint8Array | null): void => {
-      const need = OVERHEAD + h.len;
-      if (ptr + need > this.mtuSize) {
-        this.emit(ptr);
-        ptr = 0;
-      }
-      this.ensureBuffer(ptr + need);
-      writeHeader(this.bufferView, ptr, h);
-      if (data !== null) this.buffer.set(data, ptr + OVERHEAD);
-      ptr += need;
-    };
 
     // ikcp reuses one scratch header, so WASK/WINS carry the sn/ts of the last ack flushed before them.
     const ctl: SegmentHeader = { conv: this.conv, cmd: CMD_ACK, frg: 0, wnd, ts: 0, sn: 0, una, len: 0 };
     this.acks.drain((sn, ts) => {
       ctl.sn = sn;
       ctl.ts = ts;
-      put(ctl, null);
+      this.writer.write(ctl, null);
     });
     this.scheduleProbe(current);
-    if (this.probe & ASK_SEND) put({ ...ctl, cmd: CMD_WASK }, null);
-    if (this.probe & ASK_TELL) put({ ...ctl, cmd: CMD_WINS }, null);
+    if (this.probe & ASK_SEND) this.writer.write({ ...ctl, cmd: CMD_WASK }, null);
+    if (this.probe & ASK_TELL) this.writer.write({ ...ctl, cmd: CMD_WINS }, null);
     this.probe = 0;
 
     let cwnd = Math.min(this.sndWnd, this.rmtWnd);
     if (!this.nocwnd) cwnd = Math.min(this.cc.cwnd, cwnd);
-    while (timeDiff(this.sndNxt, u32(this.sndUna + cwnd)) < 0) {
-      const seg = this.sndQueue.shift();
-      if (seg === undefined) break;
-      seg.sn = this.sndNxt;
-      this.sndNxt = u32(this.sndNxt + 1);
-      this.sndBuf.push(seg);
-    }
+    this.snd.admit(cwnd);
 
     const resend = this.fastresend > 0 ? this.fastresend : 0xffffffff;
     const rtomin = this.nodelay === 0 ? this.rtt.rto >> 3 : 0;
     let fast = 0;
     let lost = false;
-    for (const seg of this.sndBuf) {
-      let needsend = true;
+    for (const seg of this.snd.flight) {
       if (seg.xmit === 0) {
         seg.rto = this.rtt.rto;
         seg.resendts = u32(current + seg.rto + rtomin);
@@ -357,17 +303,16 @@ export class Kcp {
         this.fastXmitCount++;
         fast++;
       } else {
-        needsend = false;
+        continue;
       }
-      if (!needsend) continue;
       seg.xmit++;
       seg.ts = current;
-      put({ conv: this.conv, cmd: CMD_PUSH, frg: seg.frg, wnd, ts: current, sn: seg.sn, una, len: seg.data.length }, seg.data);
+      this.writer.write({ conv: this.conv, cmd: CMD_PUSH, frg: seg.frg, wnd, ts: current, sn: seg.sn, una, len: seg.data.length }, seg.data);
       if (seg.xmit >= this.deadLinkLimit) this.dead = true;
     }
-    this.emit(ptr);
+    this.writer.flush();
 
-    if (fast > 0) this.cc.onFastRetransmit(u32(this.sndNxt - this.sndUna), resend, this.mssSize);
+    if (fast > 0) this.cc.onFastRetransmit(u32(this.snd.nxt - this.snd.una), resend, this.mssSize);
     if (lost) this.cc.onTimeout(cwnd, this.mssSize);
     this.cc.keepOpen(this.mssSize);
   }
@@ -377,9 +322,7 @@ export class Kcp {
     if (!Number.isInteger(mtu) || mtu < 50) return -1;
     this.mtuSize = mtu;
     this.mssSize = mtu - OVERHEAD;
-    // Room for a few segments queued under a larger mtu, as ikcp allocates.
-    this.buffer = new Uint8Array((mtu + OVERHEAD) * 3);
-    this.bufferView = viewOf(this.buffer);
+    this.writer.setMtu(mtu);
     return 0;
   }
 
@@ -412,7 +355,7 @@ export class Kcp {
 
   /** Segments queued or in flight (ikcp_waitsnd): the sender's backlog, for flow control. */
   waitSnd(): number {
-    return this.sndBuf.length + this.sndQueue.length;
+    return this.snd.flight.length + this.snd.queued;
   }
 
   /** How much a timed-out segment's rto grows: doubling normally, x1.5 in nodelay mode. */
@@ -420,20 +363,6 @@ export class Kcp {
     if (this.nodelay === 0) return Math.max(segmentRto, this.rtt.rto);
     const step = this.nodelay < 2 ? segmentRto : this.rtt.rto;
     return Math.trunc(step / 2);
-  }
-
-  private emit(size: number): void {
-    // A copy, because the caller's socket may still hold it when the buffer is reused.
-    if (size > 0) this.output(this.buffer.slice(0, size));
-  }
-
-  /** A segment queued before setMtu shrank the mtu can outgrow the buffer; ikcp would overrun it. */
-  private ensureBuffer(size: number): void {
-    if (size <= this.buffer.length) return;
-    const bigger = new Uint8Array(size * 2);
-    bigger.set(this.buffer);
-    this.buffer = bigger;
-    this.bufferView = viewOf(bigger);
   }
 
   /** While the peer advertises a zero window, ask for it with a backoff from 7 s up to 120 s. */
@@ -449,37 +378,6 @@ export class Kcp {
       this.probeWait = Math.min(this.probeWait + Math.floor(this.probeWait / 2), PROBE_LIMIT);
       this.tsProbe = u32(current + this.probeWait);
       this.probe |= ASK_SEND;
-    }
-  }
-
-  private shrinkBuf(): void {
-    this.sndUna = this.sndBuf.length > 0 ? this.sndBuf[0].sn : this.sndNxt;
-  }
-
-  private parseAck(sn: number): void {
-    if (timeDiff(sn, this.sndUna) < 0 || timeDiff(sn, this.sndNxt) >= 0) return;
-    for (let i = 0; i < this.sndBuf.length; i++) {
-      const seg = this.sndBuf[i];
-      if (seg.sn === sn) {
-        this.sndBuf.splice(i, 1);
-        return;
-      }
-      if (timeDiff(sn, seg.sn) < 0) return;
-    }
-  }
-
-  private parseUna(una: number): void {
-    let count = 0;
-    while (count < this.sndBuf.length && timeDiff(una, this.sndBuf[count].sn) > 0) count++;
-    if (count > 0) this.sndBuf.splice(0, count);
-  }
-
-  /** Segments that the newest ack overtook may be lost: count towards fast retransmit. */
-  private parseFastack(sn: number, ts: number): void {
-    if (timeDiff(sn, this.sndUna) < 0 || timeDiff(sn, this.sndNxt) >= 0) return;
-    for (const seg of this.sndBuf) {
-      if (timeDiff(sn, seg.sn) < 0) break;
-      if (sn !== seg.sn && timeDiff(ts, seg.ts) >= 0) seg.fastack++;
     }
   }
 }

@@ -53,7 +53,11 @@ export class ProtoClient {
     });
   }
 
+  /** Called for every packet as it arrives (benchmarks time receipt here). */
+  onPacket?: (p: Packet) => void;
+
   private deliver(p: Packet): void {
+    this.onPacket?.(p);
     this.received.push(p);
     const i = this.waiters.findIndex((w) => w.match(p));
     if (i >= 0) {

@@ -44,13 +44,30 @@ async function ensureTopics(kafka: KafkaClient, topics: string[], partitions: nu
   }
 }
 
+interface Pending {
+  topic: string;
+  records: QueueRecord[];
+  resolve: (acks: QueueAck[]) => void;
+  reject: (err: Error) => void;
+}
+
+type Partitioner = ReturnType<typeof Partitioners.DefaultPartitioner>;
+
+/**
+ * Idempotent, acks=all producer with natural batching: while one produce request is in flight,
+ * later sends queue up and go together in the next request. An idle producer adds no delay; a
+ * busy one amortises the broker round trip over many records, and order per key still holds.
+ */
 export class KafkaProducer implements QueueProducer {
   private readonly kafka: KafkaClient;
   private readonly producer: Producer;
+  private readonly partitioner: Partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionCounts = new Map<string, number>();
+  private queue: Pending[] = [];
+  private flushing = false;
 
   constructor(private readonly settings: KafkaSettings, logger: Logger) {
     this.kafka = createKafka(settings, logger);
-    // Java-compatible murmur2 partitioning, so other Kafka clients agree on key -> partition.
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
@@ -61,20 +78,81 @@ export class KafkaProducer implements QueueProducer {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, this.settings.topics, this.settings.partitions);
+    await this.loadPartitionCounts(this.settings.topics);
     await this.producer.connect();
   }
 
   async stop(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
     await this.producer.disconnect();
   }
 
-  async send(topic: string, records: QueueRecord[]): Promise<QueueAck[]> {
-    const meta = await this.producer.send({
-      topic,
-      acks: -1,
-      messages: records.map((r) => ({ key: r.key, value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength) })),
+  send(topic: string, records: QueueRecord[]): Promise<QueueAck[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ topic, records, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
-    return meta.map((m) => ({ partition: m.partition, offset: m.baseOffset ?? m.offset ?? '' }));
+  }
+
+  private async loadPartitionCounts(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      for (const t of meta.topics) this.partitionCounts.set(t.name, t.partitions.length);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** The partition Kafka's default (murmur2) partitioner picks, so each record's offset can be reported. */
+  private partitionOf(topic: string, key: string): number {
+    const count = this.partitionCounts.get(topic) ?? 1;
+    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+    return this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, 500);
+        const unknown = [...new Set(batch.map((b) => b.topic))].filter((t) => !this.partitionCounts.has(t));
+        try {
+          if (unknown.length) await this.loadPartitionCounts(unknown);
+          await this.produce(batch);
+        } catch (err) {
+          for (const p of batch) p.reject(err as Error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async produce(batch: Pending[]): Promise<void> {
+    // Position of each record within its topic-partition in this request: offset = baseOffset + position.
+    const positions = new Map<string, number>();
+    const placed = batch.map((p) =>
+      p.records.map((r) => {
+        const partition = this.partitionOf(p.topic, r.key);
+        const tp = `${p.topic}/${partition}`;
+        const position = positions.get(tp) ?? 0;
+        positions.set(tp, position + 1);
+        return { partition, tp, position };
+      }),
+    );
+    const byTopic = new Map<string, Array<{ key: string; value: Buffer; partition: number }>>();
+    batch.forEach((p, i) => {
+      const list = byTopic.get(p.topic) ?? [];
+      p.records.forEach((r, j) => list.push({ key: r.key, value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength), partition: placed[i][j].partition }));
+      byTopic.set(p.topic, list);
+    });
+    const meta = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    const base = new Map(meta.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '0')]));
+    batch.forEach((p, i) =>
+      p.resolve(placed[i].map(({ partition, tp, position }) => ({ partition, offset: String((base.get(tp) ?? 0n) + BigInt(position)) }))),
+    );
   }
 }
 

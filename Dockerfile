@@ -1,0 +1,39 @@
+# One image for every imgate role; the command picks the role:
+#   docker run imgate:local                                   # embedded default (all roles, in-memory)
+#   docker run imgate:local dist/apps/comet/src/main.js       # comet (likewise logic, job)
+# No HEALTHCHECK: compose and Kubernetes probe /health/live and /health/ready over HTTP.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# Dependencies first, so source edits reuse the npm ci layer.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY proto ./proto
+COPY libs ./libs
+COPY apps ./apps
+# The build compiles specs and e2e tests too; they have no place in the runtime image.
+RUN npm run build \
+ && find dist \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.e2e.js' -o -name '*.e2e.js.map' \) -delete \
+ && rm -f dist/.tsbuildinfo \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# Build output only, owned by root and read-only to the app user: the root filesystem can be mounted read-only.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/proto ./proto
+# The official image's unprivileged "node" user, by number so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+# comet: HTTP 3100, TCP 3101, WebSocket 3102, secure WebSocket 3103/tcp, KCP 3103/udp, gRPC 3109;
+# logic: HTTP 3111, gRPC 3119; job: HTTP 3121.
+EXPOSE 3100 3101 3102 3103/tcp 3103/udp 3109 3111 3119 3121
+# node is PID 1: every role installs its own SIGTERM handler, which drains before exit.
+ENTRYPOINT ["node"]
+CMD ["dist/apps/embedded/src/main.js"]
