@@ -15,8 +15,11 @@ export interface LogicConfig {
     issuer?: string;
     audience?: string;
   };
-  /** Heartbeat interval a client is told to keep (seconds). */
+  /** Longest heartbeat interval a client may use (seconds); comets cut a connection silent for two of them. */
   heartbeatSec: number;
+  /** Adaptive heartbeat: clients start at min and grow by step while heartbeats succeed. */
+  heartbeatMinSec: number;
+  heartbeatStepSec: number;
   /** Session expiry in Redis, refreshed by heartbeats (seconds). */
   sessionTtlSec: number;
   pushMaxBytes: number;
@@ -25,7 +28,8 @@ export interface LogicConfig {
 }
 
 export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
-  const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 240, 1, 3_600);
+  const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 300, 1, 3_600);
+  const heartbeatMinSec = env.int('LOGIC_HEARTBEAT_MIN_SEC', Math.min(60, heartbeatSec), 1, heartbeatSec);
   const config: LogicConfig = {
     infra: loadInfraConfig(env),
     httpPort: env.port('LOGIC_HTTP_PORT', 3111),
@@ -38,6 +42,8 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
       audience: env.optional('LOGIC_JWT_AUDIENCE'),
     },
     heartbeatSec,
+    heartbeatMinSec,
+    heartbeatStepSec: env.int('LOGIC_HEARTBEAT_STEP_SEC', 30, 1, 3_600),
     sessionTtlSec: env.int('LOGIC_SESSION_TTL_SEC', heartbeatSec * 3, heartbeatSec + 1, 86_400),
     pushMaxBytes: env.int('LOGIC_PUSH_MAX_BYTES', 256 * 1024, 1, 4 * 1024 * 1024),
     pushMaxReceivers: env.int('LOGIC_PUSH_MAX_RECEIVERS', 1_000, 1, 100_000),

@@ -116,7 +116,14 @@ export class Connection implements Channel, LinkHandler {
     this.heartbeatMs = reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000);
     this.lastSessionRefresh = Date.now();
     this.state = 'open';
-    this.send(Op.AuthReply, p.seq, jsonBody({ mid: reply.mid, key: reply.key, room_id: reply.roomId, heartbeat: reply.heartbeatSec }));
+    this.send(Op.AuthReply, p.seq, jsonBody({
+      mid: reply.mid,
+      key: reply.key,
+      room_id: reply.roomId,
+      heartbeat: reply.heartbeatSec,
+      heartbeat_min: reply.heartbeatMinSec,
+      heartbeat_step: reply.heartbeatStepSec,
+    }));
     this.touch();
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
     const early = this.early;

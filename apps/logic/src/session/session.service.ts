@@ -20,7 +20,16 @@ export class SessionService {
     const id = await this.auth.authenticate(token);
     await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
     this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId }, 'connected');
-    return { mid: id.mid, key: id.key, roomId: id.roomId, accepts: id.accepts, platform: id.platform, heartbeatSec: this.config.heartbeatSec };
+    return {
+      mid: id.mid,
+      key: id.key,
+      roomId: id.roomId,
+      accepts: id.accepts,
+      platform: id.platform,
+      heartbeatSec: this.config.heartbeatSec,
+      heartbeatMinSec: this.config.heartbeatMinSec,
+      heartbeatStepSec: this.config.heartbeatStepSec,
+    };
   }
 
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {

@@ -9,6 +9,8 @@ export interface ConnectReply {
   'accepts'?: (number)[];
   'heartbeatSec'?: (number);
   'platform'?: (string);
+  'heartbeatMinSec'?: (number);
+  'heartbeatStepSec'?: (number);
 }
 
 export interface ConnectReply__Output {
@@ -18,4 +20,6 @@ export interface ConnectReply__Output {
   'accepts': (number)[];
   'heartbeatSec': (number);
   'platform': (string);
+  'heartbeatMinSec': (number);
+  'heartbeatStepSec': (number);
 }
