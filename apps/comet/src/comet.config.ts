@@ -24,6 +24,10 @@ export interface CometConfig {
   sessionRefreshMs: number;
   registerIntervalMs: number;
   weight: number;
+  /** Rooms one connection may be in (its main room included). */
+  maxRooms: number;
+  /** How often room counts go to logic (goim's RenewOnline). */
+  onlineReportMs: number;
 }
 
 export function loadCometConfig(env: Env, hostname: string): CometConfig {
@@ -41,9 +45,11 @@ export function loadCometConfig(env: Env, hostname: string): CometConfig {
     buckets: env.int('COMET_BUCKETS', 32, 1, 4_096),
     handshakeTimeoutMs: env.int('COMET_HANDSHAKE_TIMEOUT_MS', 10_000, 100, 300_000),
     maxClientPacket: env.int('COMET_MAX_CLIENT_PACKET', 64 * 1024, 64, MAX_PACKET_LEN_DEFAULT),
-    maxPendingBytes: env.int('COMET_MAX_PENDING_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    maxPendingBytes: env.int('COMET_MAX_PENDING_BYTES', 256 * 1024, 4 * 1024, 1024 * 1024 * 1024),
     sessionRefreshMs: env.int('COMET_SESSION_REFRESH_MS', 60_000, 1_000, 3_600_000),
     registerIntervalMs: env.int('COMET_REGISTER_INTERVAL_MS', 5_000, 200, 60_000),
     weight: env.int('COMET_WEIGHT', 10, 0, 1_000),
+    maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),
+    onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
   };
 }

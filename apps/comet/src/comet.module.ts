@@ -7,6 +7,7 @@ import { ConnectionService } from './connection/connection.service';
 import { CometGrpcController } from './grpc/comet.grpc.controller';
 import { LogicClient } from './logic/logic.client';
 import { CometMetrics } from './metrics/comet.metrics';
+import { OnlineReporter } from './online/online-reporter.service';
 import { PushService } from './push/push.service';
 import { RegistrationService } from './registry/registration.service';
 import { TcpListener } from './transport/tcp.listener';
@@ -49,6 +50,7 @@ export class CometModule {
         CometMetrics,
         Buckets,
         LogicClient,
+        OnlineReporter,
         ConnectionService,
         PushService,
         CometGrpcController,

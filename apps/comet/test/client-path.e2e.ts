@@ -62,10 +62,12 @@ describe('client path: comet, logic and job as separate processes on real Redis 
         groupId: `test-upstream-${cluster.name}`,
         sessionTimeoutMs: 10_000,
         concurrency: 1,
+        minBytes: 1,
+        maxWaitMs: 100,
       },
       pino({ level: 'silent' }),
     );
-    await consumer.start(async (r) => void seen.push(r));
+    await consumer.start(async (batch) => void seen.push(...batch));
     try {
       const c = await ProtoClient.tcp(tcp);
       const id = await c.auth({ token: await token(2001), room_id: 'live://7' });

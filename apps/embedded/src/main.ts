@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, createMetricsRegistry, Env, MemoryCometRegistry, MemoryQueue, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, createMetricsRegistry, Env, MemoryCometRegistry, MemoryOnlineRepository, MemoryQueue, systemClock } from '@imgate/common';
 import { hostname } from 'node:os';
 import { startComet } from '../../comet/src/comet.app';
 import { loadCometConfig } from '../../comet/src/comet.config';
@@ -23,14 +23,16 @@ async function main(): Promise<void> {
   const metrics = createMetricsRegistry();
   const queue = new MemoryQueue();
   const registry = new MemoryCometRegistry(logicConfig.infra.registryTtlMs, clock);
+  const online = new MemoryOnlineRepository(clock);
 
-  const logic = await startLogic(logicConfig, memoryInfra(queue, registry, clock), logger, clock);
+  const logic = await startLogic(logicConfig, memoryInfra(queue, registry, online, clock), logger, clock);
   const comet = await startComet(cometConfig, { registry, metrics, logger, clock, ready: async () => ({ store: true }), stop: async () => undefined });
   const job = await startJob(
     jobConfig,
     {
       registry,
       consumer: queue.consumer(jobConfig.infra.pushTopic, logger),
+      online,
       start: async () => undefined,
       stop: async () => undefined,
       ready: async () => ({ queue: true }),

@@ -9,6 +9,14 @@ export interface JobConfig {
   sessionTimeoutMs: number;
   cometTimeoutMs: number;
   registryRefreshMs: number;
+  /** A queue fetch waits for this many bytes or for the window, whichever comes first. */
+  batchBytes: number;
+  batchWindowMs: number;
+  /** Room messages merged into one batch for clients, at most. */
+  roomBatchMessages: number;
+  roomBatchBytes: number;
+  /** How often the room → comets map is re-read in full (joins also arrive as events). */
+  roomRefreshMs: number;
 }
 
 export function loadJobConfig(env: Env): JobConfig {
@@ -20,5 +28,10 @@ export function loadJobConfig(env: Env): JobConfig {
     sessionTimeoutMs: env.int('JOB_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
     cometTimeoutMs: env.int('JOB_COMET_TIMEOUT_MS', 5_000, 100, 60_000),
     registryRefreshMs: env.int('JOB_REGISTRY_REFRESH_MS', 2_000, 100, 60_000),
+    batchBytes: env.int('JOB_BATCH_BYTES', 16 * 1024, 1, 16 * 1024 * 1024),
+    batchWindowMs: env.int('JOB_BATCH_WINDOW_MS', 10, 0, 1_000),
+    roomBatchMessages: env.int('JOB_ROOM_BATCH_MESSAGES', 64, 1, 10_000),
+    roomBatchBytes: env.int('JOB_ROOM_BATCH_BYTES', 64 * 1024, 1_024, 4 * 1024 * 1024),
+    roomRefreshMs: env.int('JOB_ROOM_REFRESH_MS', 1_000, 100, 60_000),
   };
 }

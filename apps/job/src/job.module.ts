@@ -1,12 +1,13 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, METRICS, MetricsController, type MetricsRegistry, QUEUE_CONSUMER, READINESS } from '@imgate/common';
+import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, METRICS, MetricsController, type MetricsRegistry, ONLINE_REPOSITORY, QUEUE_CONSUMER, READINESS } from '@imgate/common';
 import { CometPool } from './comet/comet-pool.service';
 import { ConsumerService } from './consumer/consumer.service';
 import type { JobConfig } from './job.config';
 import type { JobInfra } from './job.infra';
 import { JOB_CONFIG } from './job.tokens';
 import { JobMetrics } from './metrics/job.metrics';
-import { PushHandler } from './push/push.handler';
+import { Dispatcher } from './push/dispatcher';
+import { RoomDirectory } from './rooms/room-directory.service';
 
 const JOB_INFRA = Symbol('JOB_INFRA');
 
@@ -31,6 +32,7 @@ export class JobModule {
         { provide: JOB_INFRA, useValue: infra },
         { provide: COMET_REGISTRY, useValue: infra.registry },
         { provide: QUEUE_CONSUMER, useValue: infra.consumer },
+        { provide: ONLINE_REPOSITORY, useValue: infra.online },
         { provide: METRICS, useValue: metrics },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
@@ -38,7 +40,8 @@ export class JobModule {
         InfraLifecycle,
         JobMetrics,
         CometPool,
-        PushHandler,
+        RoomDirectory,
+        Dispatcher,
         ConsumerService,
       ],
     };

@@ -25,6 +25,10 @@ export interface LogicConfig {
   pushMaxBytes: number;
   pushMaxReceivers: number;
   upstreamMaxBytes: number;
+  /** A comet's online snapshot expires this long after its last report. */
+  onlineTtlMs: number;
+  /** How often logic re-reads every comet's online snapshot. */
+  onlineRefreshMs: number;
 }
 
 export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
@@ -48,6 +52,8 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
     pushMaxBytes: env.int('LOGIC_PUSH_MAX_BYTES', 256 * 1024, 1, 4 * 1024 * 1024),
     pushMaxReceivers: env.int('LOGIC_PUSH_MAX_RECEIVERS', 1_000, 1, 100_000),
     upstreamMaxBytes: env.int('LOGIC_UPSTREAM_MAX_BYTES', 64 * 1024, 1, 4 * 1024 * 1024),
+    onlineTtlMs: env.int('LOGIC_ONLINE_TTL_MS', 30_000, 1_000, 3_600_000),
+    onlineRefreshMs: env.int('LOGIC_ONLINE_REFRESH_MS', 1_000, 100, 60_000),
   };
   const { auth } = config;
   if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwtPublicKey) {

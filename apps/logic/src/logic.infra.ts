@@ -5,7 +5,10 @@ import {
   KafkaProducer,
   type Logger,
   MemoryCometRegistry,
+  type MemoryOnlineRepository,
   type MemoryQueue,
+  type OnlineRepository,
+  RedisOnlineRepository,
   type QueueProducer,
   RedisCometRegistry,
 } from '@imgate/common';
@@ -19,6 +22,7 @@ export interface LogicInfra {
   sessions: SessionRepository;
   producer: QueueProducer;
   registry: CometRegistry;
+  online: OnlineRepository;
   start(): Promise<void>;
   stop(): Promise<void>;
   ready(): Promise<Record<string, boolean>>;
@@ -36,6 +40,7 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
     sessions: new RedisSessionRepository(redis, infra.redisPrefix),
     producer,
     registry: new RedisCometRegistry(redis, infra.redisPrefix, infra.registryTtlMs, clock),
+    online: new RedisOnlineRepository(redis, infra.redisPrefix, logger),
     async start() {
       await redis.connect();
       await producer.start();
@@ -53,13 +58,19 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
   };
 }
 
-export function memoryInfra(queue: MemoryQueue, registry: MemoryCometRegistry, clock: Clock): LogicInfra & { sessions: MemorySessionRepository } {
+export function memoryInfra(
+  queue: MemoryQueue,
+  registry: MemoryCometRegistry,
+  online: MemoryOnlineRepository,
+  clock: Clock,
+): LogicInfra & { sessions: MemorySessionRepository } {
   const sessions = new MemorySessionRepository(clock);
   let sweeper: NodeJS.Timeout | undefined;
   return {
     sessions,
     producer: queue,
     registry,
+    online,
     async start() {
       sweeper = setInterval(() => sessions.sweep(), 30_000).unref();
     },

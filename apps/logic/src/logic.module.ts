@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, QUEUE_PRODUCER, READINESS } from '@imgate/common';
+import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, ONLINE_REPOSITORY, QUEUE_PRODUCER, READINESS } from '@imgate/common';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './grpc/logic.grpc.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
@@ -9,6 +9,8 @@ import type { LogicInfra } from './logic.infra';
 import { LOGIC_CONFIG, SESSION_REPOSITORY } from './logic.tokens';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
+import { OnlineController } from './online/online.http.controller';
+import { OnlineService } from './online/online.service';
 import { GoimPushController } from './push/goim-push.http.controller';
 import { PushController } from './push/push.http.controller';
 import { PushService } from './push/push.service';
@@ -33,7 +35,7 @@ export class LogicModule {
   static register(config: LogicConfig, infra: LogicInfra, logger: Logger, clock: Clock): DynamicModule {
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, NodesController, HealthController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, HealthController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         { provide: LOGIC_INFRA, useValue: infra },
@@ -42,6 +44,8 @@ export class LogicModule {
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
         { provide: COMET_REGISTRY, useValue: infra.registry },
+        { provide: ONLINE_REPOSITORY, useValue: infra.online },
+        OnlineService,
         { provide: READINESS, useValue: () => infra.ready() },
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         InfraLifecycle,

@@ -179,7 +179,7 @@ function composeConfig(): Obj {
     assert.equal(r.status, 0, `${cmd} ${pre.join(' ')} config rejected docker-compose.yml:\n${r.stderr}`);
     return obj(parse(r.stdout), 'compose config');
   }
-  assert.fail('docker-compose is not installed, so docker-compose.yml cannot be checked: apt-get install -y docker-compose');
+  assert.fail("docker-compose is not installed, so docker-compose.yml cannot be checked: apt-get install -y docker-compose (Debian's package), or install Docker Compose v2");
 }
 
 function envOf(service: Obj, where: string): Record<string, string> {

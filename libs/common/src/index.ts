@@ -14,3 +14,6 @@ export * from './queue/memory-queue';
 export * from './queue/kafka-queue';
 export * from './health/health.http.controller';
 export * from './metrics/metrics';
+export * from './online/online.repository';
+export * from './online/memory-online.repository';
+export * from './online/redis-online.repository';

@@ -1,4 +1,12 @@
-export type { PushKeysReq, PushKeysReq__Output } from './generated/imgate/comet/PushKeysReq';
-export type { PushKeysReply, PushKeysReply__Output } from './generated/imgate/comet/PushKeysReply';
-export type { KickReq, KickReq__Output } from './generated/imgate/comet/KickReq';
+export type { BroadcastReply, BroadcastReply__Output } from './generated/imgate/comet/BroadcastReply';
+export type { BroadcastReq, BroadcastReq__Output } from './generated/imgate/comet/BroadcastReq';
+export type { BroadcastRoomReq, BroadcastRoomReq__Output } from './generated/imgate/comet/BroadcastRoomReq';
+export type { DeliverReply, DeliverReply__Output } from './generated/imgate/comet/DeliverReply';
+export type { DeliverReq, DeliverReq__Output } from './generated/imgate/comet/DeliverReq';
+export type { Delivery, Delivery__Output } from './generated/imgate/comet/Delivery';
 export type { KickReply, KickReply__Output } from './generated/imgate/comet/KickReply';
+export type { KickReq, KickReq__Output } from './generated/imgate/comet/KickReq';
+export type { PushKeysReply, PushKeysReply__Output } from './generated/imgate/comet/PushKeysReply';
+export type { PushKeysReq, PushKeysReq__Output } from './generated/imgate/comet/PushKeysReq';
+export type { RoomsReply, RoomsReply__Output } from './generated/imgate/comet/RoomsReply';
+export type { RoomsReq, RoomsReq__Output } from './generated/imgate/comet/RoomsReq';

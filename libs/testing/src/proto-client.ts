@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { decode, encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
+import { decodeBatch, encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
 import { WebSocket } from 'ws';
 
 export interface ProtoClientOptions {
@@ -45,7 +45,8 @@ export class ProtoClient {
       const ws = new WebSocket(url);
       ws.binaryType = 'nodebuffer';
       const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
-      ws.on('message', (data: Buffer) => client.deliver(decode(Uint8Array.from(data))));
+      // A message may hold several packets back to back (a batch, as goim sends it).
+      ws.on('message', (data: Buffer) => decodeBatch(Uint8Array.from(data)).forEach((p) => client.deliver(p)));
       ws.on('error', () => undefined);
       ws.on('close', () => client.markClosed());
       ws.once('open', () => resolve(client));

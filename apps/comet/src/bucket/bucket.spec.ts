@@ -4,7 +4,8 @@ import type { Channel } from './channel';
 import { Buckets } from './buckets';
 
 function channel(key: string, roomId = '', mid = 1): Channel {
-  return { key, mid, roomId, accepts: new Set(), checksum: false, writeEncoded: () => true, close: () => undefined };
+  const rooms = new Set(roomId ? [roomId] : []);
+  return { key, mid, roomId, rooms, accepts: new Set(), checksum: false, remoteAddress: '', transport: 'tcp', deliver: () => true, close: () => undefined };
 }
 
 describe('Buckets', () => {

@@ -5,20 +5,21 @@ export class Bucket {
   readonly channels = new Map<string, Channel>();
   readonly rooms = new Map<string, Set<Channel>>();
 
-  /** Adds a channel; returns the channel it replaced (same key connected again), if any. */
+  /** Adds a channel (with its rooms); returns the channel it replaced under the same key, if any. */
   put(ch: Channel): Channel | undefined {
     const old = this.channels.get(ch.key);
-    if (old && old !== ch) this.leaveRoom(old);
+    if (old === ch) return undefined;
+    if (old) for (const room of old.rooms) this.leave(old, room);
     this.channels.set(ch.key, ch);
-    if (ch.roomId) this.joinRoom(ch, ch.roomId);
-    return old !== ch ? old : undefined;
+    for (const room of ch.rooms) this.join(ch, room);
+    return old;
   }
 
   /** Removes the channel if it is still the one registered under its key. */
   remove(ch: Channel): boolean {
     if (this.channels.get(ch.key) !== ch) return false;
     this.channels.delete(ch.key);
-    this.leaveRoom(ch);
+    for (const room of ch.rooms) this.leave(ch, room);
     return true;
   }
 
@@ -26,20 +27,24 @@ export class Bucket {
     return this.channels.get(key);
   }
 
-  roomSize(roomId: string): number {
-    return this.rooms.get(roomId)?.size ?? 0;
+  /** True when the channel was not yet in the room. */
+  join(ch: Channel, room: string): boolean {
+    let members = this.rooms.get(room);
+    if (!members) this.rooms.set(room, (members = new Set()));
+    const before = members.size;
+    members.add(ch);
+    return members.size > before;
   }
 
-  private joinRoom(ch: Channel, roomId: string): void {
-    let room = this.rooms.get(roomId);
-    if (!room) this.rooms.set(roomId, (room = new Set()));
-    room.add(ch);
+  /** True when the channel was in the room. */
+  leave(ch: Channel, room: string): boolean {
+    const members = this.rooms.get(room);
+    if (!members?.delete(ch)) return false;
+    if (members.size === 0) this.rooms.delete(room);
+    return true;
   }
 
-  private leaveRoom(ch: Channel): void {
-    const room = ch.roomId ? this.rooms.get(ch.roomId) : undefined;
-    if (!room) return;
-    room.delete(ch);
-    if (room.size === 0) this.rooms.delete(ch.roomId);
+  roomSize(room: string): number {
+    return this.rooms.get(room)?.size ?? 0;
   }
 }

@@ -5,14 +5,24 @@ import { COMET_CONFIG } from '../comet.tokens';
 import { Bucket } from './bucket';
 import type { Channel } from './channel';
 
-/** All channels of this comet, sharded by key hash (goim's buckets). */
+/**
+ * All channels of this comet, sharded by key hash (goim's buckets), with comet-wide member
+ * counts per room. The first member of a room here is announced to listeners, so the cluster
+ * learns at once that room messages must reach this comet.
+ */
 @Injectable()
 export class Buckets {
   private readonly shards: Bucket[];
   private readonly encoder = new TextEncoder();
+  private readonly counts = new Map<string, number>();
+  private readonly roomAdded: Array<(room: string) => void> = [];
 
   constructor(@Inject(COMET_CONFIG) config: Pick<CometConfig, 'buckets'>) {
     this.shards = Array.from({ length: config.buckets }, () => new Bucket());
+  }
+
+  onRoomAdded(listener: (room: string) => void): void {
+    this.roomAdded.push(listener);
   }
 
   bucket(key: string): Bucket {
@@ -20,11 +30,35 @@ export class Buckets {
   }
 
   put(ch: Channel): Channel | undefined {
-    return this.bucket(ch.key).put(ch);
+    const bucket = this.bucket(ch.key);
+    const old = bucket.get(ch.key);
+    if (old === ch) return undefined;
+    if (old) for (const room of old.rooms) this.count(room, -1);
+    bucket.put(ch);
+    for (const room of ch.rooms) this.count(room, +1);
+    return old;
   }
 
   remove(ch: Channel): boolean {
-    return this.bucket(ch.key).remove(ch);
+    if (!this.bucket(ch.key).remove(ch)) return false;
+    for (const room of ch.rooms) this.count(room, -1);
+    return true;
+  }
+
+  /** Adds a registered channel to a room (the channel updates its own room set first). */
+  join(ch: Channel, room: string): void {
+    if (this.bucket(ch.key).get(ch.key) === ch && this.bucket(ch.key).join(ch, room)) this.count(room, +1);
+  }
+
+  leave(ch: Channel, room: string): void {
+    if (this.bucket(ch.key).leave(ch, room)) this.count(room, -1);
+  }
+
+  private count(room: string, delta: number): void {
+    const n = (this.counts.get(room) ?? 0) + delta;
+    if (n <= 0) this.counts.delete(room);
+    else this.counts.set(room, n);
+    if (n === 1 && delta > 0) for (const l of this.roomAdded) l(room);
   }
 
   channel(key: string): Channel | undefined {
@@ -38,10 +72,21 @@ export class Buckets {
     return out;
   }
 
-  roomSize(roomId: string): number {
-    let n = 0;
-    for (const b of this.shards) n += b.roomSize(roomId);
-    return n;
+  roomSize(room: string): number {
+    return this.counts.get(room) ?? 0;
+  }
+
+  /** Member counts of every room with members here. */
+  roomCounts(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
+  /** Members of a room, bucket by bucket. */
+  *members(room: string): IterableIterator<Channel> {
+    for (const b of this.shards) {
+      const set = b.rooms.get(room);
+      if (set) yield* set;
+    }
   }
 
   get size(): number {
@@ -50,10 +95,7 @@ export class Buckets {
     return n;
   }
 
-  all(): IterableIterator<Channel> {
-    const shards = this.shards;
-    return (function* () {
-      for (const b of shards) yield* b.channels.values();
-    })();
+  *all(): IterableIterator<Channel> {
+    for (const b of this.shards) yield* b.channels.values();
   }
 }

@@ -1,17 +1,23 @@
-import { Op } from '@imgate/protocol';
+import type { Op } from '@imgate/protocol';
+import type { Outbound } from '../push/outbound';
 
-/** The part of a connection that pushes need: who it is, what it accepts, how to write to it. */
+/** The part of a connection that pushes need: who it is, its rooms, what it accepts, how to write to it. */
 export interface Channel {
   readonly key: string;
   readonly mid: number;
-  roomId: string;
-  readonly accepts: Set<number>;
+  /** The main room (auth's room_id, moved by op 12); empty for none. */
+  readonly roomId: string;
+  /** Every room the channel is in: the main one and any joined with op 23. */
+  readonly rooms: ReadonlySet<string>;
+  readonly accepts: ReadonlySet<number>;
   /** Whether this client speaks the 20-byte checksummed header. */
   readonly checksum: boolean;
-  /** Writes an already encoded packet; returns false when the connection was cut (slow consumer). */
-  writeEncoded(packet: Uint8Array, packets: number): boolean;
-  /** Closes the connection, telling the client why with the given operation (op 6 disconnect or op 21 kick). */
-  close(reason: string, op?: Op, code?: string): void;
+  readonly remoteAddress: string;
+  readonly transport: 'tcp' | 'ws' | 'kcp';
+  /** Writes a prepared message; false when the connection is gone or was just cut as a slow consumer. */
+  deliver(out: Outbound): boolean;
+  /** Closes the connection, telling the client why with the given operation (op 6 disconnect, 21 kick, 20 reconnect). */
+  close(reason: string, op?: Op, code?: string, extra?: Record<string, unknown>): void;
 }
 
 /** goim's rule: a channel receives a business operation only if it accepts (watches) it. */

@@ -4,20 +4,29 @@ import type { CometConfig } from '../comet.config';
 import type { LogicClient } from '../logic/logic.client';
 import type { CometMetrics } from '../metrics/comet.metrics';
 
-/** What every connection shares: config, channel index, logic, metrics, log. */
+/** Room membership as the cluster sees it. */
+export interface RoomDirectory {
+  /** Resolves once logic has recorded every room in `rooms` that is new on this comet. */
+  ready(rooms: Iterable<string>): Promise<void>;
+  /** Cluster-wide member count of a room, as of the last online report. */
+  online(room: string): number;
+}
+
+/** What every connection shares: config, channel index, logic, rooms, metrics, log. */
 export interface ConnectionContext {
   config: CometConfig;
   buckets: Buckets;
   logic: Pick<LogicClient, 'connect' | 'disconnect' | 'heartbeat' | 'receive'>;
+  rooms: RoomDirectory;
   metrics: CometMetrics;
   logger: Logger;
 }
 
 const encoder = new TextEncoder();
 
-/** Body of the packets that carry a reason (op 6 disconnect, op 21 kick, op 22 error). */
-export function reasonBody(code: string, reason: string): Uint8Array {
-  return encoder.encode(JSON.stringify({ code, reason }));
+/** Body of the packets that carry a reason (op 6 disconnect, op 21 kick, op 22 error, op 20 reconnect). */
+export function reasonBody(code: string, reason: string, extra: Record<string, unknown> = {}): Uint8Array {
+  return encoder.encode(JSON.stringify({ code, reason, ...extra }));
 }
 
 export function jsonBody(value: unknown): Uint8Array {
@@ -28,4 +37,16 @@ export function int32Body(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setInt32(0, n);
   return b;
+}
+
+export const ROOM_ID = /^[\x21-\x7e]{0,128}$/;
+
+/** goim's sub/unsub body: `1000,1001`. Null when malformed. */
+export function parseOps(body: Uint8Array): number[] | null {
+  const text = new TextDecoder().decode(body).trim();
+  if (text === '') return [];
+  const ops = text.split(',').map((s) => s.trim());
+  if (ops.length > 256 || !ops.every((s) => /^\d{4,10}$/.test(s))) return null;
+  const nums = ops.map(Number);
+  return nums.every((n) => n >= 1000 && n <= 0x7fffffff) ? nums : null;
 }

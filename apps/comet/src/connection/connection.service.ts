@@ -5,6 +5,7 @@ import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { LogicClient } from '../logic/logic.client';
 import { CometMetrics } from '../metrics/comet.metrics';
+import { OnlineReporter } from '../online/online-reporter.service';
 import type { Link } from '../transport/link';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
@@ -18,10 +19,11 @@ export class ConnectionService {
     @Inject(COMET_CONFIG) config: CometConfig,
     buckets: Buckets,
     logic: LogicClient,
+    rooms: OnlineReporter,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {

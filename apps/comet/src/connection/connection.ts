@@ -1,27 +1,32 @@
 import { isServiceError } from '@imgate/common';
-import { decode, decodeBatch, encode, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
+import { decodeBatch, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
 import type { Channel } from '../bucket/channel';
+import { Outbound } from '../push/outbound';
 import type { Link, LinkHandler } from '../transport/link';
-import { type ConnectionContext, int32Body, jsonBody, reasonBody } from './connection-context';
+import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
+import { RoomOps } from './room-ops';
 
 type State = 'handshake' | 'authenticating' | 'open' | 'closed';
 
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
+const EMPTY = new Uint8Array(0);
 
 /**
  * One client session over any transport: handshake deadline, auth through logic, heartbeats with
- * a server-side deadline, upstream messages, and every way it can end (each with a reason).
+ * a server-side deadline, rooms and operation filters, upstream messages, and every way it can
+ * end (each with a reason).
  */
 export class Connection implements Channel, LinkHandler {
   key = '';
   mid = 0;
   roomId = '';
+  readonly rooms = new Set<string>();
   readonly accepts = new Set<number>();
   checksum = false;
 
   private state: State = 'handshake';
-  private readonly decoder?: StreamDecoder;
+  private readonly decoder: StreamDecoder;
   private timer: NodeJS.Timeout;
   private heartbeatMs = 0;
   private early: Packet[] = [];
@@ -29,29 +34,48 @@ export class Connection implements Channel, LinkHandler {
   private upstreamDepth = 0;
   private lastSessionRefresh = 0;
   private registered = false;
+  private readonly roomOps: RoomOps;
 
   constructor(
     private readonly link: Link,
     private readonly ctx: ConnectionContext,
-    /** WebSocket delivers whole packets per message; TCP and KCP deliver a byte stream. */
-    framed: boolean,
+    /** WebSocket messages must hold whole packets; TCP and KCP are a byte stream. */
+    private readonly framed: boolean,
   ) {
-    if (!framed) this.decoder = new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
+    this.decoder = new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
+    this.roomOps = new RoomOps(this, ctx);
     const { handshakeTimeoutMs } = ctx.config;
     this.timer = setTimeout(() => this.fail('handshake_timeout', `not authenticated within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
     ctx.metrics.accepted.inc({ transport: link.transport });
     ctx.metrics.connections.inc({ transport: link.transport });
   }
 
+  get transport(): 'tcp' | 'ws' | 'kcp' {
+    return this.link.transport;
+  }
+
+  get remoteAddress(): string {
+    return this.link.remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
   onData(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
-    this.ctx.metrics.bytesIn.inc({ transport: this.link.transport }, bytes.length);
-    let packets: Packet[];
+    const { metrics, config } = this.ctx;
+    metrics.bytesIn.inc({ transport: this.link.transport }, bytes.length);
     try {
-      packets = this.decoder ? this.decoder.push(bytes) : [decode(bytes, { maxPacketLen: this.ctx.config.maxClientPacket })];
-      if (packets.length) this.ctx.metrics.packetsIn.inc({ transport: this.link.transport }, packets.length);
+      const packets = this.decoder.push(bytes);
+      if (this.framed && this.decoder.buffered > 0) throw new ProtocolError('bad_packet_len', 'a WebSocket message ended inside a packet');
+      if (packets.length) metrics.packetsIn.inc({ transport: this.link.transport }, packets.length);
       for (const p of packets) {
-        if (p.op === Op.Raw) for (const inner of decodeBatch(p.body, { maxPacketLen: this.ctx.config.maxClientPacket })) this.handle(inner);
+        if (p.op === Op.Raw) for (const inner of decodeBatch(p.body, { maxPacketLen: config.maxClientPacket })) this.handle(inner);
         else this.handle(p);
         if (this.closed) return;
       }
@@ -59,10 +83,6 @@ export class Connection implements Channel, LinkHandler {
       if (err instanceof ProtocolError) this.fail(err.code, err.message);
       else throw err;
     }
-  }
-
-  get closed(): boolean {
-    return this.state === 'closed';
   }
 
   onClose(): void {
@@ -89,7 +109,7 @@ export class Connection implements Channel, LinkHandler {
   }
 
   private async authenticate(p: Packet): Promise<void> {
-    const { logic, metrics, buckets, logger } = this.ctx;
+    const { logic, metrics, buckets, rooms, logger } = this.ctx;
     let reply;
     try {
       reply = await logic.connect(p.body, this.link.remoteAddress);
@@ -104,8 +124,9 @@ export class Connection implements Channel, LinkHandler {
     this.key = reply.key;
     this.mid = reply.mid;
     this.roomId = reply.roomId;
+    if (reply.roomId) this.rooms.add(reply.roomId);
     reply.accepts.forEach((op) => this.accepts.add(op));
-    if (this.state === 'closed') {
+    if (this.closed) {
       // The client left while logic was answering: undo the session logic just wrote.
       logic.disconnect(this.mid, this.key).catch(() => undefined);
       return;
@@ -116,34 +137,59 @@ export class Connection implements Channel, LinkHandler {
     this.heartbeatMs = reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000);
     this.lastSessionRefresh = Date.now();
     this.state = 'open';
-    this.send(Op.AuthReply, p.seq, jsonBody({
-      mid: reply.mid,
-      key: reply.key,
-      room_id: reply.roomId,
-      heartbeat: reply.heartbeatSec,
-      heartbeat_min: reply.heartbeatMinSec,
-      heartbeat_step: reply.heartbeatStepSec,
-    }));
     this.touch();
+    await rooms.ready(this.rooms);
+    this.send(
+      Op.AuthReply,
+      p.seq,
+      jsonBody({
+        mid: reply.mid,
+        key: reply.key,
+        room_id: reply.roomId,
+        heartbeat: reply.heartbeatSec,
+        heartbeat_min: reply.heartbeatMinSec,
+        heartbeat_step: reply.heartbeatStepSec,
+      }),
+    );
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
     const early = this.early;
     this.early = [];
-    for (const q of early) if (this.state === 'open') this.dispatch(q);
+    for (const q of early) if (this.isOpen) this.dispatch(q);
   }
 
   private dispatch(p: Packet): void {
     this.touch();
     switch (p.op) {
       case Op.Heartbeat:
-        this.send(Op.HeartbeatReply, p.seq, int32Body(this.ctx.buckets.roomSize(this.roomId)));
+        this.send(Op.HeartbeatReply, p.seq, int32Body(this.roomId ? this.ctx.rooms.online(this.roomId) : 0));
         this.refreshSession();
         return;
+      case Op.ChangeRoom:
+        return void this.roomOps.change(p);
+      case Op.JoinRoom:
+        return void this.roomOps.join(p);
+      case Op.LeaveRoom:
+        return this.roomOps.leave(p);
+      case Op.Sub:
+      case Op.Unsub:
+        return this.watch(p);
       case Op.Auth:
         return this.sendError(p.seq, 'already_authenticated', 'this connection is already authenticated');
       default:
         if (p.op === Op.SendMsg || p.op >= 1000) return this.receive(p);
         return this.sendError(p.seq, 'unsupported_operation', `operation ${p.op} is not supported from clients`);
     }
+  }
+
+  /** Op 14/16 (goim's watch/unwatch): add or remove accepted operations. */
+  private watch(p: Packet): void {
+    const ops = parseOps(p.body);
+    if (!ops) return this.sendError(p.seq, 'bad_operations', 'the body must be comma-separated business operations, e.g. 1000,1001');
+    if (p.op === Op.Sub) {
+      if (this.accepts.size + ops.length > 256) return this.sendError(p.seq, 'bad_operations', 'at most 256 accepted operations');
+      ops.forEach((op) => this.accepts.add(op));
+    } else ops.forEach((op) => this.accepts.delete(op));
+    this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
   }
 
   /** Upstream messages go to logic one at a time, so they reach the queue in the order sent. */
@@ -155,7 +201,7 @@ export class Connection implements Channel, LinkHandler {
     this.upstream = this.upstream.then(async () => {
       try {
         await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation: p.op, seq: p.seq | 0, body });
-        this.send(Op.SendMsgReply, p.seq, new Uint8Array(0));
+        this.send(Op.SendMsgReply, p.seq, EMPTY);
       } catch (err) {
         this.sendError(p.seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
       } finally {
@@ -179,25 +225,28 @@ export class Connection implements Channel, LinkHandler {
     this.timer = setTimeout(() => this.fail('heartbeat_timeout', `no heartbeat within ${this.heartbeatMs} ms`), this.heartbeatMs);
   }
 
-  send(op: number, seq: number, body: Uint8Array): boolean {
-    return this.writeEncoded(encode({ op, seq, body, checksum: this.checksum }), 1);
+  setMainRoom(room: string): void {
+    this.roomId = room;
   }
 
-  private sendError(seq: number, code: string, reason: string): void {
+  send(op: number, seq: number, body: Uint8Array): boolean {
+    return this.deliver(new Outbound(op, [body], seq));
+  }
+
+  sendError(seq: number, code: string, reason: string): void {
     this.send(Op.Error, seq, reasonBody(code, reason));
   }
 
-  writeEncoded(packet: Uint8Array, packets: number): boolean {
-    if (this.state === 'closed') return false;
-    if (this.link.pendingBytes + packet.length > this.ctx.config.maxPendingBytes) {
+  deliver(out: Outbound): boolean {
+    if (this.closed) return false;
+    const size = out.count * 64;
+    if (this.link.pendingBytes + size > this.ctx.config.maxPendingBytes) {
       this.ctx.metrics.protocolErrors.inc({ reason: 'slow_consumer' });
       this.link.destroy();
-      this.cleanup('slow consumer');
+      this.cleanup('slow_consumer');
       return false;
     }
-    this.link.write(packet);
-    this.ctx.metrics.packetsOut.inc({ transport: this.link.transport }, packets);
-    this.ctx.metrics.bytesOut.inc({ transport: this.link.transport }, packet.length);
+    this.link.write(out, this.checksum);
     return true;
   }
 
@@ -206,16 +255,16 @@ export class Connection implements Channel, LinkHandler {
     this.close(reason, Op.DisconnectReply, code);
   }
 
-  /** Tells the client why (op 6 disconnect or op 21 kick), flushes, and closes. */
-  close(reason: string, op: Op = Op.DisconnectReply, code = 'closed'): void {
-    if (this.state === 'closed') return;
-    this.send(op, 0, reasonBody(code, reason));
+  /** Tells the client why (op 6 disconnect, op 21 kick or op 20 reconnect), flushes, and closes. */
+  close(reason: string, op: Op = Op.DisconnectReply, code = 'closed', extra?: Record<string, unknown>): void {
+    if (this.closed) return;
+    this.send(op, 0, reasonBody(code, reason, extra));
     this.link.end();
     this.cleanup(code);
   }
 
   private cleanup(reason: string): void {
-    if (this.state === 'closed') return;
+    if (this.closed) return;
     this.state = 'closed';
     clearTimeout(this.timer);
     const { metrics, buckets, logic, logger } = this.ctx;

@@ -27,6 +27,17 @@ export class CometGrpcController implements OnApplicationBootstrap, BeforeApplic
         if (r.keys.length === 0 || r.keys.length > MAX_KEYS) throw RpcError.invalid(`keys must hold 1-${MAX_KEYS} keys`);
         return this.push.pushKeys(r.keys, r.operation, r.body, r.acceptedAtMs);
       }),
+      BroadcastRoom: unary(log, 'BroadcastRoom', async (r) => ({
+        delivered: this.push.broadcastRoom(r.room, r.operation, r.bodies, r.acceptedAtMs),
+      })),
+      Broadcast: unary(log, 'Broadcast', async (r) => ({
+        delivered: this.push.broadcast(r.operation, r.bodies, r.speed, r.acceptedAtMs),
+      })),
+      Deliver: unary(log, 'Deliver', async (r) => {
+        if (r.items.length === 0 || r.items.length > 100_000) throw RpcError.invalid('items must hold 1-100000 deliveries');
+        return { delivered: this.push.deliver(r.items) };
+      }),
+      Rooms: unary(log, 'Rooms', async () => ({ rooms: this.push.rooms() })),
       Kick: unary(log, 'Kick', async (r) => {
         if (r.keys.length === 0 && r.mids.length === 0) throw RpcError.invalid('name keys or mids to kick');
         return { closed: this.push.kick(r.keys, r.mids, r.code, r.reason.slice(0, 200)) };

@@ -39,6 +39,14 @@ export class LogicClient implements OnApplicationShutdown {
     return callUnary(this.client.Receive, this.client, { ...req, server: this.server }, this.timeout);
   }
 
+  renewOnline(roomCount: Record<string, number>, connCount: number, ipCount: number): Promise<logic.RenewOnlineReply__Output> {
+    return callUnary(this.client.RenewOnline, this.client, { server: this.server, roomCount, connCount, ipCount }, this.timeout);
+  }
+
+  joinRooms(rooms: string[]): Promise<logic.JoinRoomsReply__Output> {
+    return callUnary(this.client.JoinRooms, this.client, { server: this.server, rooms }, this.timeout);
+  }
+
   onApplicationShutdown(): void {
     this.client.close();
   }

@@ -1,3 +1,5 @@
+import type { Outbound } from '../push/outbound';
+
 export type TransportName = 'tcp' | 'ws' | 'kcp';
 
 /**
@@ -7,8 +9,8 @@ export type TransportName = 'tcp' | 'ws' | 'kcp';
 export interface Link {
   readonly transport: TransportName;
   readonly remoteAddress: string;
-  /** Writes one encoded packet (or an op-9 batch). */
-  write(packet: Uint8Array): void;
+  /** Writes a prepared message in this transport's wire form. */
+  write(out: Outbound, checksum: boolean): void;
   readonly pendingBytes: number;
   /** Flushes what was written, then closes. */
   end(): void;

@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { ConnectionService } from '../connection/connection.service';
+import type { Outbound } from '../push/outbound';
 import type { Link } from './link';
 
 class TcpLink implements Link {
@@ -12,8 +13,8 @@ class TcpLink implements Link {
   constructor(private readonly socket: Socket) {
     this.remoteAddress = socket.remoteAddress ?? '';
   }
-  write(packet: Uint8Array): void {
-    this.socket.write(packet);
+  write(out: Outbound, checksum: boolean): void {
+    this.socket.write(out.stream(checksum));
   }
   get pendingBytes(): number {
     return this.socket.writableLength;

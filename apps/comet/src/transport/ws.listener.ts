@@ -1,24 +1,32 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { ConnectionService } from '../connection/connection.service';
 import { CometMetrics } from '../metrics/comet.metrics';
+import type { Outbound } from '../push/outbound';
 import type { Link } from './link';
 
+/**
+ * Output goes straight to the upgraded socket as frames built once per message (server frames
+ * are unmasked, so one frame serves every receiver). Safe beside ws's own writes (close frames):
+ * without compression ws writes synchronously, so order is kept.
+ */
 class WsLink implements Link {
   readonly transport = 'ws' as const;
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     readonly remoteAddress: string,
   ) {}
-  write(packet: Uint8Array): void {
-    this.ws.send(packet, { binary: true });
+  write(out: Outbound, checksum: boolean): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.socket.write(out.wsFrame(checksum));
   }
   get pendingBytes(): number {
-    return this.ws.bufferedAmount;
+    return this.socket.writableLength;
   }
   end(): void {
     this.ws.close(1000);
@@ -35,7 +43,7 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-/** WebSocket on /sub: one packet (or one op-9 batch) per binary message. */
+/** WebSocket on /sub: binary messages each holding whole packets. */
 @Injectable()
 export class WsListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly http: Server;
@@ -48,18 +56,20 @@ export class WsListener implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.http = createServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('WebSocket upgrade required on /sub\n'));
-    this.wss = new WebSocketServer({
-      server: this.http,
-      path: '/sub',
-      maxPayload: config.maxClientPacket,
-      perMessageDeflate: false,
-      clientTracking: true,
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxClientPacket, perMessageDeflate: false, clientTracking: true });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== '/sub') {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      socket.on('error', () => undefined);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, req));
     });
-    this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const conn = this.connections.accept(new WsLink(ws, req.socket.remoteAddress ?? ''), true);
+  private accept(ws: WebSocket, socket: Duplex, req: IncomingMessage): void {
+    const conn = this.connections.accept(new WsLink(ws, socket, req.socket.remoteAddress ?? ''), true);
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         this.metrics.protocolErrors.inc({ reason: 'text_frame' });

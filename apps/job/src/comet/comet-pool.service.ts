@@ -25,6 +25,10 @@ export class CometPool implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  ids(): string[] {
+    return [...this.clients.keys()];
+  }
+
   get(id: string): CometClient | undefined {
     return this.clients.get(id)?.client;
   }

@@ -1,18 +1,18 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LOGGER, type Logger, QUEUE_CONSUMER, type QueueConsumer } from '@imgate/common';
-import { PushHandler } from '../push/push.handler';
+import { Dispatcher } from '../push/dispatcher';
 
 /** Runs the push consumer for the app's lifetime; on shutdown it stops fetching and commits what was handled. */
 @Injectable()
 export class ConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(QUEUE_CONSUMER) private readonly consumer: QueueConsumer,
-    private readonly handler: PushHandler,
+    private readonly dispatcher: Dispatcher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start((record) => this.handler.handle(record));
+    await this.consumer.start((records) => this.dispatcher.handle(records));
     this.logger.info('push consumer started');
   }
 

@@ -4,6 +4,7 @@ import { loadLogicProto, type LogicHandlers } from '@imgate/proto';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG } from '../logic.tokens';
 import { NodesService } from '../nodes/nodes.service';
+import { OnlineService } from '../online/online.service';
 import { PushService } from '../push/push.service';
 import { SessionService } from '../session/session.service';
 import { UpstreamService } from '../upstream/upstream.service';
@@ -25,6 +26,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly push: PushService,
     private readonly upstream: UpstreamService,
     private readonly nodes: NodesService,
+    private readonly online: OnlineService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -38,8 +40,17 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Disconnect: unary(log, 'Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
       Heartbeat: unary(log, 'Heartbeat', async (r) => {
         await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
-        return { online: 0 };
+        return { online: r.roomId ? this.online.roomCount(r.roomId) : 0 };
       }),
+      RenewOnline: unary(log, 'RenewOnline', async (r) => ({
+        allRoomCount: await this.online.renew(requireServer(r.server), r.roomCount, r.connCount, r.ipCount),
+      })),
+      JoinRooms: unary(log, 'JoinRooms', async (r) => {
+        await this.online.joinRooms(requireServer(r.server), r.rooms);
+        return {};
+      }),
+      PushRoom: unary(log, 'PushRoom', (r) => this.push.pushRoom(r.room, r.operation, r.body)),
+      PushAll: unary(log, 'PushAll', (r) => this.push.pushAll(r.operation, r.speed, r.body)),
       Receive: unary(log, 'Receive', (r) => this.upstream.receive({ ...r, server: requireServer(r.server) })),
       PushKeys: unary(log, 'PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body)),
       PushMids: unary(log, 'PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body)),

@@ -17,6 +17,15 @@ export function queryInt(q: Query, name: string): number {
   return Number(v);
 }
 
+/** goim's `type=live&room=1000` → `live://1000`. */
+export function roomId(q: Query): string {
+  const [type] = queryList(q, 'type');
+  const room = q.room;
+  if (!type) throw RpcError.invalid('type is required (e.g. type=live)');
+  if (typeof room !== 'string' || room === '') throw RpcError.invalid('room is required');
+  return `${type}://${room}`;
+}
+
 export function queryIntList(q: Query, name: string): number[] {
   return queryList(q, name).map((s) => {
     if (!/^\d{1,16}$/.test(s)) throw RpcError.invalid(`${name} must hold integers (got ${JSON.stringify(s.slice(0, 40))})`);

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { queryInt, queryIntList, queryList } from '../http/query';
+import { queryInt, queryIntList, queryList, roomId } from '../http/query';
 import { PushService, type PushResult } from './push.service';
 
 function rawBody(req: Request): Uint8Array {
@@ -16,6 +16,20 @@ export class GoimPushController {
   @HttpCode(200)
   async keys(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<{ code: 0; message: ''; data: PushResult }> {
     return { code: 0, message: '', data: await this.push.pushKeys(queryList(q, 'keys'), queryInt(q, 'operation'), rawBody(req)) };
+  }
+
+  /** goim's room form: the room id is `type://room`. */
+  @Post('room')
+  @HttpCode(200)
+  async room(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<{ code: 0; message: ''; data: PushResult }> {
+    return { code: 0, message: '', data: await this.push.pushRoom(roomId(q), queryInt(q, 'operation'), rawBody(req)) };
+  }
+
+  @Post('all')
+  @HttpCode(200)
+  async all(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<{ code: 0; message: ''; data: PushResult }> {
+    const speed = q.speed === undefined || q.speed === '' ? 0 : queryInt(q, 'speed');
+    return { code: 0, message: '', data: await this.push.pushAll(queryInt(q, 'operation'), speed, rawBody(req)) };
   }
 
   @Post('mids')

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { RpcError } from '@imgate/common';
 import { intList, parsePushRequest, stringList } from './push-request';
 import { PushService, type PushResult } from './push.service';
 
@@ -12,6 +13,23 @@ export class PushController {
   keys(@Body() body: unknown): Promise<PushResult> {
     const req = parsePushRequest(body);
     return this.push.pushKeys(stringList(req.raw, 'keys'), req.op, req.body);
+  }
+
+  @Post('room')
+  @HttpCode(200)
+  room(@Body() body: unknown): Promise<PushResult> {
+    const req = parsePushRequest(body);
+    if (typeof req.raw.room !== 'string') throw RpcError.invalid('room must be a string such as "live://1000"');
+    return this.push.pushRoom(req.raw.room, req.op, req.body);
+  }
+
+  @Post('all')
+  @HttpCode(200)
+  all(@Body() body: unknown): Promise<PushResult> {
+    const req = parsePushRequest(body);
+    const speed = req.raw.speed ?? 0;
+    if (typeof speed !== 'number') throw RpcError.invalid('speed must be a number of connections per second');
+    return this.push.pushAll(req.op, speed, req.body);
   }
 
   @Post('mids')

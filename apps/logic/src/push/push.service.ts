@@ -15,6 +15,7 @@ export interface PushResult {
 
 const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const INT32_MAX = 0x7fffffff;
+const ROOM = /^[\x21-\x7e]{1,128}$/;
 
 /** Resolves receivers to the comets that hold them and writes one push record per comet. */
 @Injectable()
@@ -56,6 +57,21 @@ export class PushService {
     return { records: await this.write(byServer, operation, body), offline };
   }
 
+  async pushRoom(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
+    if (!ROOM.test(room)) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} is not 1-128 printable characters (type://id)`);
+    this.validate(1, operation, body, 'room');
+    // Keyed by room: one room's messages share a partition and keep their order.
+    await this.send([{ key: room, value: encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now() }) }]);
+    return { records: 1, offline: [] };
+  }
+
+  async pushAll(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
+    if (!Number.isInteger(speed) || speed < 0 || speed > INT32_MAX) throw RpcError.invalid(`speed ${speed} must be a non-negative integer (connections per second, 0 = unpaced)`);
+    this.validate(1, operation, body, 'broadcast');
+    await this.send([{ key: 'broadcast', value: encodePushMsg({ type: 'BROADCAST', operation, speed, msg: body, acceptedAtMs: this.clock.now() }) }]);
+    return { records: 1, offline: [] };
+  }
+
   private validate(count: number, operation: number, body: Uint8Array, what: string): void {
     if (count === 0) throw RpcError.invalid(`${what} must name at least one receiver`);
     if (count > this.config.pushMaxReceivers) throw RpcError.invalid(`${what} names ${count} receivers, limit ${this.config.pushMaxReceivers}`);
@@ -73,11 +89,15 @@ export class PushService {
       key: server,
       value: encodePushMsg({ type: 'PUSH', operation, server, keys, msg: body, acceptedAtMs }),
     }));
+    await this.send(records);
+    return records.length;
+  }
+
+  private async send(records: QueueRecord[]): Promise<void> {
     try {
       await this.queue.send(this.config.infra.pushTopic, records);
     } catch (err) {
       throw RpcError.unavailable(`push queue unavailable: ${(err as Error).message}`);
     }
-    return records.length;
   }
 }

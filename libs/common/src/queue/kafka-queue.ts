@@ -162,6 +162,10 @@ export interface KafkaConsumerSettings extends KafkaSettings {
   sessionTimeoutMs: number;
   /** Partitions handled in parallel by one member; order still holds within a partition. */
   concurrency: number;
+  /** A fetch waits for this many bytes... */
+  minBytes: number;
+  /** ...or this long, whichever comes first: the batching window. */
+  maxWaitMs: number;
 }
 
 export class KafkaConsumer implements QueueConsumer {
@@ -174,6 +178,8 @@ export class KafkaConsumer implements QueueConsumer {
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(settings.sessionTimeoutMs / 5)),
+      minBytes: settings.minBytes,
+      maxWaitTimeInMs: settings.maxWaitMs,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
     });
@@ -192,7 +198,7 @@ export class KafkaConsumer implements QueueConsumer {
     return this.member;
   }
 
-  async start(handler: (record: ConsumedRecord) => Promise<void>): Promise<void> {
+  async start(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void> {
     await ensureTopics(
       createKafka(this.settings, this.logger),
       [this.settings.topic],
@@ -203,15 +209,16 @@ export class KafkaConsumer implements QueueConsumer {
     await this.consumer.run({
       partitionsConsumedConcurrently: this.settings.concurrency,
       autoCommitInterval: 500,
-      eachMessage: async ({ topic, partition, message }) => {
-        // Throwing here leaves the offset uncommitted: kafkajs seeks back and redelivers.
-        await handler({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value ?? Buffer.alloc(0),
-        });
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const { topic, partition } = batch;
+        // Throwing here leaves the offsets unresolved: kafkajs seeks back and redelivers the batch.
+        await handler(
+          batch.messages.map((m) => ({ topic, partition, offset: m.offset, key: m.key?.toString() ?? '', value: m.value ?? Buffer.alloc(0) })),
+        );
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
       },
     });
   }

@@ -7,15 +7,15 @@ const logger = pino({ level: 'silent' });
 const rec = (s: string) => ({ key: 'k', value: Buffer.from(s) });
 
 describe('MemoryQueue', () => {
-  it('delivers in order and redelivers a record until the handler succeeds', async () => {
+  it('delivers in order and redelivers a failed batch until the handler succeeds', async () => {
     const q = new MemoryQueue();
     const seen: string[] = [];
     let failures = 1;
     const done = new Promise<void>((resolve) => {
-      void q.consumer('t', logger).start(async (r) => {
-        const s = Buffer.from(r.value).toString();
-        if (s === 'b' && failures-- > 0) throw new Error('comet down');
-        seen.push(s);
+      void q.consumer('t', logger).start(async (batch) => {
+        const bodies = batch.map((r) => Buffer.from(r.value).toString());
+        if (bodies.includes('b') && failures-- > 0) throw new Error('comet down');
+        seen.push(...bodies);
         if (seen.length === 3) resolve();
       });
     });

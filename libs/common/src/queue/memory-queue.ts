@@ -66,24 +66,24 @@ class MemoryConsumer implements QueueConsumer {
     return !this.stopped;
   }
 
-  async start(handler: (record: ConsumedRecord) => Promise<void>): Promise<void> {
+  async start(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void> {
     this.stopped = false;
     this.loop = this.consume(handler);
   }
 
-  private async consume(handler: (record: ConsumedRecord) => Promise<void>): Promise<void> {
+  private async consume(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void> {
     const t = this.queue.topic(this.topicName);
     let backoff = 50;
     while (!this.stopped) {
-      const record = t.records[t.next];
-      if (!record) {
+      const batch = t.records.slice(t.next, t.next + 1_000);
+      if (batch.length === 0) {
         await new Promise<void>((resolve) => (t.wake = resolve));
         t.wake = undefined;
         continue;
       }
       try {
-        await handler(record);
-        t.next++;
+        await handler(batch);
+        t.next += batch.length;
         // Consumed records are dropped from the head in chunks to keep the array short.
         if (t.next >= 1024) {
           t.records.splice(0, t.next);
@@ -91,7 +91,7 @@ class MemoryConsumer implements QueueConsumer {
         }
         backoff = 50;
       } catch (err) {
-        this.logger.warn({ err: (err as Error).message, offset: record.offset }, 'handler failed; redelivering');
+        this.logger.warn({ err: (err as Error).message, offset: batch[0].offset }, 'handler failed; redelivering');
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 2_000);
       }

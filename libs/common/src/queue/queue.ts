@@ -25,11 +25,12 @@ export interface QueueProducer {
 }
 
 /**
- * Delivers records to a handler, in order per key. A record counts as consumed (its offset is
- * committed) only after the handler's promise resolves; a rejection redelivers it.
+ * Delivers records to a handler in batches (whatever one fetch brought), in order per key. A
+ * batch counts as consumed (its offsets are committed) only after the handler's promise
+ * resolves; a rejection redelivers it.
  */
 export interface QueueConsumer {
-  start(handler: (record: ConsumedRecord) => Promise<void>): Promise<void>;
+  start(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
   /** True while the consumer is a member of its group and fetching. */
   readonly running: boolean;

@@ -7,15 +7,21 @@ import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply_
 import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from './imgate/logic/DisconnectReq';
 import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from './imgate/logic/HeartbeatReply';
 import type { HeartbeatReq as _imgate_logic_HeartbeatReq, HeartbeatReq__Output as _imgate_logic_HeartbeatReq__Output } from './imgate/logic/HeartbeatReq';
+import type { JoinRoomsReply as _imgate_logic_JoinRoomsReply, JoinRoomsReply__Output as _imgate_logic_JoinRoomsReply__Output } from './imgate/logic/JoinRoomsReply';
+import type { JoinRoomsReq as _imgate_logic_JoinRoomsReq, JoinRoomsReq__Output as _imgate_logic_JoinRoomsReq__Output } from './imgate/logic/JoinRoomsReq';
 import type { LogicClient as _imgate_logic_LogicClient, LogicDefinition as _imgate_logic_LogicDefinition } from './imgate/logic/Logic';
 import type { Node as _imgate_logic_Node, Node__Output as _imgate_logic_Node__Output } from './imgate/logic/Node';
 import type { NodesReply as _imgate_logic_NodesReply, NodesReply__Output as _imgate_logic_NodesReply__Output } from './imgate/logic/NodesReply';
 import type { NodesReq as _imgate_logic_NodesReq, NodesReq__Output as _imgate_logic_NodesReq__Output } from './imgate/logic/NodesReq';
+import type { PushAllReq as _imgate_logic_PushAllReq, PushAllReq__Output as _imgate_logic_PushAllReq__Output } from './imgate/logic/PushAllReq';
 import type { PushKeysReq as _imgate_logic_PushKeysReq, PushKeysReq__Output as _imgate_logic_PushKeysReq__Output } from './imgate/logic/PushKeysReq';
 import type { PushMidsReq as _imgate_logic_PushMidsReq, PushMidsReq__Output as _imgate_logic_PushMidsReq__Output } from './imgate/logic/PushMidsReq';
 import type { PushReply as _imgate_logic_PushReply, PushReply__Output as _imgate_logic_PushReply__Output } from './imgate/logic/PushReply';
+import type { PushRoomReq as _imgate_logic_PushRoomReq, PushRoomReq__Output as _imgate_logic_PushRoomReq__Output } from './imgate/logic/PushRoomReq';
 import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output as _imgate_logic_ReceiveReply__Output } from './imgate/logic/ReceiveReply';
 import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from './imgate/logic/ReceiveReq';
+import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineReply__Output as _imgate_logic_RenewOnlineReply__Output } from './imgate/logic/RenewOnlineReply';
+import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from './imgate/logic/RenewOnlineReq';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -30,15 +36,21 @@ export interface ProtoGrpcType {
       DisconnectReq: MessageTypeDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReq__Output>
       HeartbeatReply: MessageTypeDefinition<_imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReply__Output>
       HeartbeatReq: MessageTypeDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReq__Output>
+      JoinRoomsReply: MessageTypeDefinition<_imgate_logic_JoinRoomsReply, _imgate_logic_JoinRoomsReply__Output>
+      JoinRoomsReq: MessageTypeDefinition<_imgate_logic_JoinRoomsReq, _imgate_logic_JoinRoomsReq__Output>
       Logic: SubtypeConstructor<typeof grpc.Client, _imgate_logic_LogicClient> & { service: _imgate_logic_LogicDefinition }
       Node: MessageTypeDefinition<_imgate_logic_Node, _imgate_logic_Node__Output>
       NodesReply: MessageTypeDefinition<_imgate_logic_NodesReply, _imgate_logic_NodesReply__Output>
       NodesReq: MessageTypeDefinition<_imgate_logic_NodesReq, _imgate_logic_NodesReq__Output>
+      PushAllReq: MessageTypeDefinition<_imgate_logic_PushAllReq, _imgate_logic_PushAllReq__Output>
       PushKeysReq: MessageTypeDefinition<_imgate_logic_PushKeysReq, _imgate_logic_PushKeysReq__Output>
       PushMidsReq: MessageTypeDefinition<_imgate_logic_PushMidsReq, _imgate_logic_PushMidsReq__Output>
       PushReply: MessageTypeDefinition<_imgate_logic_PushReply, _imgate_logic_PushReply__Output>
+      PushRoomReq: MessageTypeDefinition<_imgate_logic_PushRoomReq, _imgate_logic_PushRoomReq__Output>
       ReceiveReply: MessageTypeDefinition<_imgate_logic_ReceiveReply, _imgate_logic_ReceiveReply__Output>
       ReceiveReq: MessageTypeDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReq__Output>
+      RenewOnlineReply: MessageTypeDefinition<_imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReply__Output>
+      RenewOnlineReq: MessageTypeDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReq__Output>
     }
   }
 }

@@ -8,13 +8,19 @@ import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply_
 import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from '../../imgate/logic/DisconnectReq';
 import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from '../../imgate/logic/HeartbeatReply';
 import type { HeartbeatReq as _imgate_logic_HeartbeatReq, HeartbeatReq__Output as _imgate_logic_HeartbeatReq__Output } from '../../imgate/logic/HeartbeatReq';
+import type { JoinRoomsReply as _imgate_logic_JoinRoomsReply, JoinRoomsReply__Output as _imgate_logic_JoinRoomsReply__Output } from '../../imgate/logic/JoinRoomsReply';
+import type { JoinRoomsReq as _imgate_logic_JoinRoomsReq, JoinRoomsReq__Output as _imgate_logic_JoinRoomsReq__Output } from '../../imgate/logic/JoinRoomsReq';
 import type { NodesReply as _imgate_logic_NodesReply, NodesReply__Output as _imgate_logic_NodesReply__Output } from '../../imgate/logic/NodesReply';
 import type { NodesReq as _imgate_logic_NodesReq, NodesReq__Output as _imgate_logic_NodesReq__Output } from '../../imgate/logic/NodesReq';
+import type { PushAllReq as _imgate_logic_PushAllReq, PushAllReq__Output as _imgate_logic_PushAllReq__Output } from '../../imgate/logic/PushAllReq';
 import type { PushKeysReq as _imgate_logic_PushKeysReq, PushKeysReq__Output as _imgate_logic_PushKeysReq__Output } from '../../imgate/logic/PushKeysReq';
 import type { PushMidsReq as _imgate_logic_PushMidsReq, PushMidsReq__Output as _imgate_logic_PushMidsReq__Output } from '../../imgate/logic/PushMidsReq';
 import type { PushReply as _imgate_logic_PushReply, PushReply__Output as _imgate_logic_PushReply__Output } from '../../imgate/logic/PushReply';
+import type { PushRoomReq as _imgate_logic_PushRoomReq, PushRoomReq__Output as _imgate_logic_PushRoomReq__Output } from '../../imgate/logic/PushRoomReq';
 import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output as _imgate_logic_ReceiveReply__Output } from '../../imgate/logic/ReceiveReply';
 import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from '../../imgate/logic/ReceiveReq';
+import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineReply__Output as _imgate_logic_RenewOnlineReply__Output } from '../../imgate/logic/RenewOnlineReply';
+import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from '../../imgate/logic/RenewOnlineReq';
 
 export interface LogicClient extends grpc.Client {
   Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
@@ -44,6 +50,15 @@ export interface LogicClient extends grpc.Client {
   heartbeat(argument: _imgate_logic_HeartbeatReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _imgate_logic_HeartbeatReq, callback: grpc.requestCallback<_imgate_logic_HeartbeatReply__Output>): grpc.ClientUnaryCall;
   
+  JoinRooms(argument: _imgate_logic_JoinRoomsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  JoinRooms(argument: _imgate_logic_JoinRoomsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  JoinRooms(argument: _imgate_logic_JoinRoomsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  JoinRooms(argument: _imgate_logic_JoinRoomsReq, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  joinRooms(argument: _imgate_logic_JoinRoomsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  joinRooms(argument: _imgate_logic_JoinRoomsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  joinRooms(argument: _imgate_logic_JoinRoomsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  joinRooms(argument: _imgate_logic_JoinRoomsReq, callback: grpc.requestCallback<_imgate_logic_JoinRoomsReply__Output>): grpc.ClientUnaryCall;
+  
   Nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
   Nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
   Nodes(argument: _imgate_logic_NodesReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
@@ -52,6 +67,15 @@ export interface LogicClient extends grpc.Client {
   nodes(argument: _imgate_logic_NodesReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
   nodes(argument: _imgate_logic_NodesReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
   nodes(argument: _imgate_logic_NodesReq, callback: grpc.requestCallback<_imgate_logic_NodesReply__Output>): grpc.ClientUnaryCall;
+  
+  PushAll(argument: _imgate_logic_PushAllReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushAll(argument: _imgate_logic_PushAllReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushAll(argument: _imgate_logic_PushAllReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushAll(argument: _imgate_logic_PushAllReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushAll(argument: _imgate_logic_PushAllReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushAll(argument: _imgate_logic_PushAllReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushAll(argument: _imgate_logic_PushAllReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushAll(argument: _imgate_logic_PushAllReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
   
   PushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
   PushKeys(argument: _imgate_logic_PushKeysReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
@@ -71,6 +95,15 @@ export interface LogicClient extends grpc.Client {
   pushMids(argument: _imgate_logic_PushMidsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
   pushMids(argument: _imgate_logic_PushMidsReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
   
+  PushRoom(argument: _imgate_logic_PushRoomReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushRoom(argument: _imgate_logic_PushRoomReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushRoom(argument: _imgate_logic_PushRoomReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  PushRoom(argument: _imgate_logic_PushRoomReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushRoom(argument: _imgate_logic_PushRoomReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushRoom(argument: _imgate_logic_PushRoomReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushRoom(argument: _imgate_logic_PushRoomReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  pushRoom(argument: _imgate_logic_PushRoomReq, callback: grpc.requestCallback<_imgate_logic_PushReply__Output>): grpc.ClientUnaryCall;
+  
   Receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
   Receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
   Receive(argument: _imgate_logic_ReceiveReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
@@ -79,6 +112,15 @@ export interface LogicClient extends grpc.Client {
   receive(argument: _imgate_logic_ReceiveReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
   receive(argument: _imgate_logic_ReceiveReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
   receive(argument: _imgate_logic_ReceiveReq, callback: grpc.requestCallback<_imgate_logic_ReceiveReply__Output>): grpc.ClientUnaryCall;
+  
+  RenewOnline(argument: _imgate_logic_RenewOnlineReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  RenewOnline(argument: _imgate_logic_RenewOnlineReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  RenewOnline(argument: _imgate_logic_RenewOnlineReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  RenewOnline(argument: _imgate_logic_RenewOnlineReq, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  renewOnline(argument: _imgate_logic_RenewOnlineReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  renewOnline(argument: _imgate_logic_RenewOnlineReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  renewOnline(argument: _imgate_logic_RenewOnlineReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
+  renewOnline(argument: _imgate_logic_RenewOnlineReq, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
   
 }
 
@@ -89,13 +131,21 @@ export interface LogicHandlers extends grpc.UntypedServiceImplementation {
   
   Heartbeat: grpc.handleUnaryCall<_imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply>;
   
+  JoinRooms: grpc.handleUnaryCall<_imgate_logic_JoinRoomsReq__Output, _imgate_logic_JoinRoomsReply>;
+  
   Nodes: grpc.handleUnaryCall<_imgate_logic_NodesReq__Output, _imgate_logic_NodesReply>;
+  
+  PushAll: grpc.handleUnaryCall<_imgate_logic_PushAllReq__Output, _imgate_logic_PushReply>;
   
   PushKeys: grpc.handleUnaryCall<_imgate_logic_PushKeysReq__Output, _imgate_logic_PushReply>;
   
   PushMids: grpc.handleUnaryCall<_imgate_logic_PushMidsReq__Output, _imgate_logic_PushReply>;
   
+  PushRoom: grpc.handleUnaryCall<_imgate_logic_PushRoomReq__Output, _imgate_logic_PushReply>;
+  
   Receive: grpc.handleUnaryCall<_imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply>;
+  
+  RenewOnline: grpc.handleUnaryCall<_imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply>;
   
 }
 
@@ -103,8 +153,12 @@ export interface LogicDefinition extends grpc.ServiceDefinition {
   Connect: MethodDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReply, _imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply__Output>
   Disconnect: MethodDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReply, _imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply__Output>
   Heartbeat: MethodDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply__Output>
+  JoinRooms: MethodDefinition<_imgate_logic_JoinRoomsReq, _imgate_logic_JoinRoomsReply, _imgate_logic_JoinRoomsReq__Output, _imgate_logic_JoinRoomsReply__Output>
   Nodes: MethodDefinition<_imgate_logic_NodesReq, _imgate_logic_NodesReply, _imgate_logic_NodesReq__Output, _imgate_logic_NodesReply__Output>
+  PushAll: MethodDefinition<_imgate_logic_PushAllReq, _imgate_logic_PushReply, _imgate_logic_PushAllReq__Output, _imgate_logic_PushReply__Output>
   PushKeys: MethodDefinition<_imgate_logic_PushKeysReq, _imgate_logic_PushReply, _imgate_logic_PushKeysReq__Output, _imgate_logic_PushReply__Output>
   PushMids: MethodDefinition<_imgate_logic_PushMidsReq, _imgate_logic_PushReply, _imgate_logic_PushMidsReq__Output, _imgate_logic_PushReply__Output>
+  PushRoom: MethodDefinition<_imgate_logic_PushRoomReq, _imgate_logic_PushReply, _imgate_logic_PushRoomReq__Output, _imgate_logic_PushReply__Output>
   Receive: MethodDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReply, _imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply__Output>
+  RenewOnline: MethodDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply__Output>
 }

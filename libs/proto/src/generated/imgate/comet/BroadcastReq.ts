@@ -1,0 +1,17 @@
+// Original file: proto/comet.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface BroadcastReq {
+  'operation'?: (number);
+  'bodies'?: (Buffer | Uint8Array | string)[];
+  'speed'?: (number);
+  'acceptedAtMs'?: (number | string | Long);
+}
+
+export interface BroadcastReq__Output {
+  'operation': (number);
+  'bodies': (Buffer)[];
+  'speed': (number);
+  'acceptedAtMs': (number);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/comet.proto
+
+
+export interface RoomsReq {
+}
+
+export interface RoomsReq__Output {
+}

@@ -1,0 +1,12 @@
+// Original file: proto/logic.proto
+
+
+export interface JoinRoomsReq {
+  'server'?: (string);
+  'rooms'?: (string)[];
+}
+
+export interface JoinRoomsReq__Output {
+  'server': (string);
+  'rooms': (string)[];
+}

@@ -1,0 +1,14 @@
+// Original file: proto/logic.proto
+
+
+export interface PushRoomReq {
+  'room'?: (string);
+  'operation'?: (number);
+  'body'?: (Buffer | Uint8Array | string);
+}
+
+export interface PushRoomReq__Output {
+  'room': (string);
+  'operation': (number);
+  'body': (Buffer);
+}
