@@ -14,6 +14,7 @@ COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY proto ./proto
 COPY libs ./libs
+COPY packages ./packages
 COPY apps ./apps
 # The build compiles specs and e2e tests too; they have no place in the runtime image.
 RUN npm run build \

@@ -60,7 +60,7 @@ try {
   sh(process.execPath, ['scripts/proto-gen.mjs', '--check']);
   const dist = join(root, 'dist');
   if (only !== 'e2e') {
-    add(await suite('unit', pick(find(join(dist, 'libs'), '.spec.js').concat(find(join(dist, 'apps'), '.spec.js'))), 2, 60_000));
+    add(await suite('unit', pick(find(join(dist, 'libs'), '.spec.js').concat(find(join(dist, 'apps'), '.spec.js'), find(join(dist, 'packages'), '.spec.js'))), 2, 60_000));
   }
   if (only !== 'unit') {
     const e2e = pick(find(join(dist, 'apps'), '.e2e.js'));
@@ -68,13 +68,19 @@ try {
       console.log('\n== services (real Redis and Kafka)');
       sh('bash', ['scripts/services.sh', 'up']);
       servicesUp = true;
-      add(await suite('end-to-end', e2e, 1, 600_000));
+      add(await suite('end-to-end', e2e, 1, 240_000));
     }
   }
 } catch (err) {
   console.error(`test run aborted: ${err.message}`);
   totals.fail++;
 } finally {
+  // A test process that died (or timed out) may leave its role processes behind: stop them.
+  try {
+    execFileSync('pkill', ['-f', `${join(root, 'dist/apps')}/`], { stdio: 'ignore' });
+  } catch {
+    // exit 1: nothing was left running
+  }
   if (servicesUp) {
     try {
       sh('bash', ['scripts/services.sh', 'down']);

@@ -1,4 +1,6 @@
+export * from './browser';
 export * from './cluster';
+export * from './embedded';
 export * from './jwt';
 export * from './ports';
 export * from './processes';

@@ -20,6 +20,10 @@ export class ProtoClient {
   private seq = 0;
   private onClosed!: () => void;
 
+  /** Stops reading from the socket (TCP only), to play a client that no longer keeps up. */
+  pause: () => void = () => undefined;
+  resume: () => void = () => undefined;
+
   private constructor(
     private readonly sink: { write(b: Uint8Array): void; end(): void },
     readonly checksum: boolean,
@@ -35,6 +39,8 @@ export class ProtoClient {
       socket.on('data', (chunk) => decoder.push(Uint8Array.from(chunk)).forEach((p) => client.deliver(p)));
       socket.on('error', () => undefined);
       socket.on('close', () => client.markClosed());
+      client.pause = () => socket.pause();
+      client.resume = () => socket.resume();
       socket.once('connect', () => resolve(client));
       socket.once('error', reject);
     });

@@ -2,13 +2,11 @@ type Listener<T> = (payload: T) => void;
 
 /**
  * A typed event emitter without Node's `events` module, so it runs in browsers. A listener
- * that throws does not break the client: the error is rethrown on a fresh task, where the host
- * reports it as uncaught.
+ * that throws does not break the client: the error is rethrown on a fresh task (the real one,
+ * not an injected fake), where the host reports it as uncaught.
  */
 export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
-
-  constructor(private readonly rethrow: (err: unknown) => void) {}
 
   /** Adds a listener; the returned function removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
@@ -37,7 +35,9 @@ export class Emitter<Events extends object> {
       try {
         listener(payload);
       } catch (err) {
-        this.rethrow(err);
+        setTimeout(() => {
+          throw err;
+        }, 0);
       }
     }
   }

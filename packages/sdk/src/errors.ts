@@ -13,3 +13,11 @@ export class ImgateError extends Error {
     super(message);
   }
 }
+
+/** Request failures that say nothing about the request itself: the desired state is kept and restored. */
+const TRANSIENT = new Set(['disconnected', 'timeout', 'not_connected', 'closed']);
+
+/** A server error about the request itself (as opposed to the link going away). */
+export function isRefusal(err: unknown): err is ImgateError {
+  return err instanceof ImgateError && !TRANSIENT.has(err.code);
+}

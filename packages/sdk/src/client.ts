@@ -1,0 +1,95 @@
+import { Connector } from './connector.js';
+import { isRefusal } from './errors.js';
+import type { ImgateClientOptions } from './options.js';
+import { Op } from './protocol/index.js';
+import { checkOps, formatOps, parseOps } from './session-state.js';
+import { bytesOf, textOf } from './wire.js';
+
+/**
+ * An imgate connection that looks after itself (see Connector for how): the application sends,
+ * moves between rooms and picks operations; each request's promise settles with the server's
+ * reply to it (matched by seq), an op 22 error, a timeout or the end of the connection. Rooms and
+ * operations are the client's desired state, kept across reconnects: a change made while
+ * disconnected is applied by the next connection, and its promise resolves then.
+ */
+export class ImgateClient extends Connector {
+  constructor(options: ImgateClientOptions = {}) {
+    super(options);
+  }
+
+  /** The main room (as asked for; the connection's confirmed room is `connection.room`). */
+  get room(): string {
+    return this.session.room;
+  }
+
+  /** Rooms joined beside the main one. */
+  get rooms(): string[] {
+    return [...this.session.extraRooms];
+  }
+
+  /** Business operations this client receives. */
+  get accepts(): number[] {
+    return [...this.session.accepts];
+  }
+
+  /** Sends a message upstream (op 4, or a business operation); resolves when the server acknowledged it (op 5). */
+  async send(body: Uint8Array | string | object, op: number = Op.SendMsg): Promise<{ seq: number }> {
+    if (op !== Op.SendMsg) checkOps([op]);
+    const reply = await this.request(op, bytesOf(body));
+    return { seq: reply.seq };
+  }
+
+  /** Moves the main room (op 12). Resolves with the room the server confirmed; a refused room is not kept. */
+  async changeRoom(room: string): Promise<string> {
+    const previous = this.session.room;
+    this.session.room = room;
+    if (this.status !== 'open') return (await this.whenConnected()).room;
+    try {
+      const confirmed = textOf((await this.request(Op.ChangeRoom, bytesOf(room))).body);
+      this.confirmRoom(confirmed);
+      return confirmed;
+    } catch (err) {
+      if (isRefusal(err) && this.session.room === room) this.session.room = previous;
+      throw err;
+    }
+  }
+
+  /** Joins a further room beside the main one (op 23). */
+  async joinRoom(room: string): Promise<string> {
+    this.session.extraRooms.add(room);
+    if (this.status !== 'open') return (await this.whenConnected(), room);
+    try {
+      return textOf((await this.request(Op.JoinRoom, bytesOf(room))).body);
+    } catch (err) {
+      if (isRefusal(err)) this.session.extraRooms.delete(room);
+      throw err;
+    }
+  }
+
+  /** Leaves a room joined with joinRoom (op 25). */
+  async leaveRoom(room: string): Promise<string> {
+    this.session.extraRooms.delete(room);
+    if (this.status !== 'open') return (await this.whenConnected(), room);
+    return textOf((await this.request(Op.LeaveRoom, bytesOf(room))).body);
+  }
+
+  /** Receives these business operations too (op 14). */
+  async subscribe(ops: readonly number[]): Promise<number[]> {
+    const added = checkOps(ops).filter((op) => !this.session.accepts.has(op));
+    added.forEach((op) => this.session.accepts.add(op));
+    if (this.status !== 'open') return (await this.whenConnected(), [...ops]);
+    try {
+      return parseOps(textOf((await this.request(Op.Sub, bytesOf(formatOps(ops)))).body));
+    } catch (err) {
+      if (isRefusal(err)) added.forEach((op) => this.session.accepts.delete(op));
+      throw err;
+    }
+  }
+
+  /** Stops receiving these business operations (op 16). */
+  async unsubscribe(ops: readonly number[]): Promise<number[]> {
+    checkOps(ops).forEach((op) => this.session.accepts.delete(op));
+    if (this.status !== 'open') return (await this.whenConnected(), [...ops]);
+    return parseOps(textOf((await this.request(Op.Unsub, bytesOf(formatOps(ops)))).body));
+  }
+}

@@ -1,0 +1,342 @@
+import { authBody, authReply, connectedEvent } from './auth.js';
+import { Backoff } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { ImgateError, isRefusal } from './errors.js';
+import type { ClientEvents, ClientState, ConnectedEvent } from './events.js';
+import { AdaptiveHeartbeat, boundsFromAuthReply } from './heartbeat.js';
+import { HeartbeatLoop, watchOnline } from './heartbeat-loop.js';
+import { Link } from './link.js';
+import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
+import { type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
+import type { FetchLike, ImgateClientOptions } from './options.js';
+import { BUSINESS_OP_MIN, Op, type Packet } from './protocol/index.js';
+import { parseReason, PendingRequests } from './requests.js';
+import { type AuthSnapshot, formatOps, SessionState } from './session-state.js';
+import { type Clock, type TimerHandle, type Timers, systemClock, systemTimers } from './timers.js';
+import type { TransportFactory } from './transport/transport.js';
+import { webSocketTransport } from './transport/ws.transport.js';
+import { bytesOf, int32At, message, textOf } from './wire.js';
+
+/**
+ * The connection lifecycle under ImgateClient: pick a comet (logic's list or the given one, best
+ * first, passing over one that just failed), authenticate, keep the link alive with an adaptive
+ * heartbeat, and on any loss reconnect with backoff, re-authenticate and restore the session
+ * (rooms, operations). A comet that drains (op 20) is left at once for the one it names,
+ * make-before-break: its link keeps delivering until the new connection is authenticated.
+ */
+export abstract class Connector extends Emitter<ClientEvents> {
+  protected status: ClientState = 'idle';
+  protected readonly session: SessionState;
+  protected info: ConnectedEvent | undefined;
+  private readonly pending: PendingRequests;
+  private readonly heartbeat: AdaptiveHeartbeat;
+  private readonly backoff: Backoff;
+  private readonly nodes: NodeList;
+  private readonly staticNodes: NodeInfo[];
+  private readonly kind: TransportKind;
+  private readonly transports: Partial<Record<TransportKind, TransportFactory>>;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly fetchFn: FetchLike | undefined;
+  private link: Link | undefined;
+  /** A draining comet's link, kept delivering until the connection that replaces it is up. */
+  private retiring: Link | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private readonly heartbeats: HeartbeatLoop;
+  private retryTimer: TimerHandle | undefined;
+  private attemptId = 0;
+  private token: string | undefined;
+  private sent: AuthSnapshot | undefined;
+  private lastReason = '';
+  /** A draining comet named where to go: dial that before asking logic again. */
+  private moveHint = false;
+  private waiters: Array<{ resolve: (info: ConnectedEvent) => void; reject: (err: ImgateError) => void }> = [];
+  private unwatchNetwork: (() => void) | undefined;
+
+  constructor(protected readonly options: ImgateClientOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? systemTimers;
+    // Wrapped: browsers refuse a fetch called as a method of anything but the window.
+    this.fetchFn = options.fetch ?? (typeof fetch === 'function' ? (url, init) => fetch(url, init) : undefined);
+    this.session = new SessionState(options.room ?? '', options.accepts ?? [BUSINESS_OP_MIN]);
+    this.pending = new PendingRequests(this.timers);
+    this.heartbeat = new AdaptiveHeartbeat(options.heartbeat);
+    this.heartbeats = new HeartbeatLoop(this.heartbeat, this.timers, (timeoutMs) => this.request(Op.Heartbeat, new Uint8Array(0), timeoutMs), (reason) => {
+      if (this.link) this.drop(this.link, 'heartbeat_timeout', reason);
+    });
+    this.backoff = new Backoff(options.backoff, options.random);
+    this.nodes = new NodeList(options.nodeSkipMs ?? 30_000);
+    this.staticNodes = (options.nodes ?? []).map(parseNodeUrl);
+    this.nodes.set(this.staticNodes);
+    if (!this.staticNodes.length && !options.logicUrl) throw new RangeError('give nodes (comet addresses) or logicUrl (where to ask for them)');
+    this.kind = options.transport ?? inferKind(options.nodes?.[0]);
+    this.transports = { ws: webSocketTransport(options.WebSocket), ...options.transports };
+  }
+
+  get state(): ClientState {
+    return this.status;
+  }
+
+  /** The current connection, while open. */
+  get connection(): ConnectedEvent | undefined {
+    return this.info;
+  }
+
+  /** Starts connecting (once); resolves at the first connection, rejects only if the client ends (close, kick, refused auth). */
+  connect(): Promise<ConnectedEvent> {
+    if (this.status === 'idle') {
+      // Browsers say when the network is back; waiting out a backoff then would only delay recovery.
+      if (this.options.watchNetwork !== false) this.unwatchNetwork = watchOnline(() => this.retryNow());
+      void this.attempt();
+    }
+    return this.whenConnected();
+  }
+
+  /** Ends the connection and stops reconnecting. */
+  close(): void {
+    if (this.status === 'closed') return;
+    const link = this.link;
+    const wasOpen = this.status === 'open';
+    this.finish(new ImgateError('closed', 'the client was closed'));
+    if (wasOpen && link) this.emit('disconnected', { code: 'closed', reason: 'closed by the client', node: link.url, willReconnect: false });
+  }
+
+  /** While waiting to reconnect, tries now (the network is back). The Node hook for what browsers' `online` event does. */
+  retryNow(): void {
+    if (this.status !== 'waiting') return;
+    this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    void this.attempt();
+  }
+
+  /** Asks for the room's online count now (an extra op 2, which does not steer the adaptive interval). */
+  async refreshOnline(): Promise<number> {
+    return int32At((await this.request(Op.Heartbeat, new Uint8Array(0))).body) ?? 0;
+  }
+
+  protected whenConnected(): Promise<ConnectedEvent> {
+    if (this.status === 'open' && this.info) return Promise.resolve(this.info);
+    if (this.status === 'closed') return Promise.reject(new ImgateError('closed', 'the client is closed'));
+    const p = new Promise<ConnectedEvent>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // Fire-and-forget connect() followed by close() must not crash Node with an unhandled rejection; awaiting callers still see it.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  protected request(op: number, body: Uint8Array, timeoutMs = this.options.requestTimeoutMs ?? 10_000): Promise<Packet> {
+    const link = this.link;
+    if (this.status !== 'open' || !link) return Promise.reject(new ImgateError('not_connected', `not connected (${this.status})`));
+    return this.pending.request(op, timeoutMs, (seq) => link.send(op, seq, body));
+  }
+
+  protected confirmRoom(room: string): void {
+    if (this.info) this.info = { ...this.info, room };
+    void this.refreshOnline().catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  private async attempt(): Promise<void> {
+    if (this.status === 'closed') return;
+    const id = ++this.attemptId;
+    this.status = 'connecting';
+    const current = () => id === this.attemptId && this.status === 'connecting';
+    if (this.options.logicUrl && !this.moveHint && this.fetchFn) {
+      const url = nodesUrl(this.options.logicUrl);
+      try {
+        this.nodes.set([...(await fetchNodes(this.fetchFn, url, this.timers, this.options.nodesTimeoutMs ?? 3_000)), ...this.staticNodes]);
+      } catch (err) {
+        // Keep the last list (and the static fallbacks): logic being away must not keep clients off comets.
+        this.lastReason = `node list from ${url}: ${(err as Error).message}`;
+      }
+      if (!current()) return;
+    }
+    const candidate = this.nodes.pick(this.kind, this.clock.now());
+    if (!candidate) return this.retry(`no node offers ${this.kind}${this.lastReason ? ` (${this.lastReason})` : ''}`);
+    try {
+      this.token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    } catch (err) {
+      if (current()) this.retry(`token: ${(err as Error).message}`);
+      return;
+    }
+    if (!current()) return;
+    const factory = this.transports[this.kind];
+    if (!factory) return this.finish(new ImgateError('no_transport', `no ${this.kind} transport in this build (the browser entry has WebSocket only)`));
+    let link: Link;
+    try {
+      link = new Link(candidate, this.kind, this.options.checksum ?? false, factory, {
+        open: (l) => this.onOpen(l),
+        packet: (l, p) => this.onPacket(l, p),
+        close: (l, code, reason) => this.drop(l, code, reason),
+      });
+    } catch (err) {
+      this.nodes.markFailed(candidate.address, this.clock.now());
+      return this.retry(`${candidate.address}: ${(err as Error).message}`);
+    }
+    this.link = link;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    this.connectTimer = this.timers.setTimeout(() => this.drop(link, 'connect_timeout', `no auth reply from ${link.url} within ${timeoutMs} ms`), timeoutMs);
+  }
+
+  private onOpen(link: Link): void {
+    if (link !== this.link) return;
+    this.sent = this.session.snapshot();
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token));
+  }
+
+  private onAuthReply(link: Link, p: Packet): void {
+    const reply = authReply(p.body);
+    this.timers.clearTimeout(this.connectTimer);
+    this.retire();
+    this.status = 'open';
+    this.backoff.connected(this.clock.now());
+    this.nodes.markOk(link.candidate.address);
+    this.moveHint = false;
+    this.heartbeat.configure(boundsFromAuthReply(reply, this.heartbeat.fallbackSec));
+    const sent = this.sent ?? this.session.snapshot();
+    const info = (this.info = connectedEvent(reply, link, sent, this.options.mid, this.heartbeat.intervalMs));
+    this.restore(sent);
+    this.heartbeats.start();
+    void this.refreshOnline().catch(() => undefined);
+    this.emit('connected', info);
+    for (const w of this.waiters.splice(0)) w.resolve(info);
+  }
+
+  /** Brings the new connection to the asked-for state: what changed since the auth was sent, and the extra rooms. */
+  private restore(sent: AuthSnapshot): void {
+    const plan = this.session.restorePlan(sent);
+    const report = (op: Op, undo?: () => void) => (err: unknown) => {
+      if (!isRefusal(err)) return;
+      undo?.();
+      this.emit('error', { code: err.code, reason: err.message, op });
+    };
+    if (plan.changeRoom !== undefined) this.request(Op.ChangeRoom, bytesOf(plan.changeRoom)).then((r) => this.confirmRoom(textOf(r.body)), report(Op.ChangeRoom));
+    for (const room of plan.join) this.request(Op.JoinRoom, bytesOf(room)).catch(report(Op.JoinRoom, () => this.session.extraRooms.delete(room)));
+    if (plan.subscribe.length) this.request(Op.Sub, bytesOf(formatOps(plan.subscribe))).catch(report(Op.Sub));
+    if (plan.unsubscribe.length) this.request(Op.Unsub, bytesOf(formatOps(plan.unsubscribe))).catch(report(Op.Unsub));
+  }
+
+  // ------------------------------------------------------------------ while open
+
+  private onPacket(link: Link, p: Packet): void {
+    if (link === this.retiring) {
+      // Moving away: what the draining comet still pushes is still the application's.
+      if (p.op >= BUSINESS_OP_MIN) this.emit('message', message(p));
+      return;
+    }
+    if (link !== this.link) return;
+    if (this.status === 'connecting') {
+      if (p.op === Op.AuthReply) return this.onAuthReply(link, p);
+      if (p.op === Op.DisconnectReply || p.op === Op.Kick || p.op === Op.Reconnect) return this.onServerGoodbye(link, p);
+      return; // nothing else is meaningful before the auth reply
+    }
+    switch (p.op) {
+      case Op.HeartbeatReply: {
+        this.pending.settle(p);
+        const count = int32At(p.body);
+        if (count !== undefined && this.info) this.emit('online', { room: this.info.room, count });
+        return;
+      }
+      case Op.Error:
+        if (!this.pending.settle(p)) this.emit('error', parseReason(p.body));
+        return;
+      case Op.DisconnectReply:
+      case Op.Reconnect:
+      case Op.Kick:
+        return this.onServerGoodbye(link, p);
+      default:
+        if (this.pending.settle(p)) return;
+        // Late replies to our own requests are not news; anything else is the application's.
+        if (p.op >= BUSINESS_OP_MIN || Op[p.op] === undefined) this.emit('message', message(p));
+    }
+  }
+
+  /** Op 6 (disconnect), 20 (move to another node) and 21 (kick). */
+  private onServerGoodbye(link: Link, p: Packet): void {
+    const { code, reason } = parseReason(p.body);
+    if (p.op === Op.Kick) {
+      this.emit('kicked', { code, reason });
+      return this.drop(link, code, reason, { fatal: true });
+    }
+    if (p.op === Op.Reconnect) {
+      const suggested = suggestedNodes(p.body, link.candidate.address);
+      if (suggested.length) this.nodes.preferFirst(suggested);
+      this.moveHint = suggested.length > 0;
+      return this.drop(link, code === 'unknown' ? 'reconnect' : code, reason, { immediate: true, keep: this.status === 'open' });
+    }
+    // A static token the server refused will be refused again; a token function may refresh it.
+    this.drop(link, code, reason, { fatal: code === 'auth_failed' && typeof this.options.token !== 'function' });
+  }
+
+  // ------------------------------------------------------------------ losing the link
+
+  /**
+   * The link ended (or must end): report, and reconnect unless the end is final. `keep`: the
+   * server asked to move, so the link stays open (retiring) until the next one is up.
+   */
+  private drop(link: Link, code: string, reason: string, how: { fatal?: boolean; immediate?: boolean; keep?: boolean } = {}): void {
+    if (link === this.retiring) {
+      this.retiring = undefined;
+      return;
+    }
+    if (link !== this.link) return;
+    this.link = undefined;
+    if (how.keep) {
+      this.retire();
+      this.retiring = link;
+    } else link.close();
+    this.timers.clearTimeout(this.connectTimer);
+    this.heartbeats.stop();
+    const wasOpen = this.status === 'open';
+    const now = this.clock.now();
+    this.info = undefined;
+    this.lastReason = `${code}: ${reason}`;
+    this.nodes.markFailed(link.candidate.address, now);
+    if (wasOpen) this.backoff.disconnected(now);
+    this.pending.failAll(new ImgateError('disconnected', `connection ended (${code}: ${reason})`));
+    if (wasOpen || how.fatal) this.emit('disconnected', { code, reason, node: link.url, willReconnect: !how.fatal });
+    if (this.status === 'closed') return; // a listener closed the client
+    if (how.fatal) return this.finish(new ImgateError(code, reason));
+    this.retry(this.lastReason, how.immediate ? 0 : undefined);
+  }
+
+  private retry(reason: string, delayMs?: number): void {
+    const delay = delayMs ?? this.backoff.next();
+    this.status = 'waiting';
+    this.lastReason = reason;
+    const next = this.nodes.pick(this.kind, this.clock.now() + delay);
+    this.emit('reconnecting', { attempt: this.backoff.attempt, delayMs: delay, node: next && (this.kind === 'ws' ? next.address : `${this.kind}://${next.address}`), reason });
+    if (this.status !== 'waiting') return;
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.attempt();
+    }, delay);
+  }
+
+  private retire(): void {
+    this.retiring?.close();
+    this.retiring = undefined;
+  }
+
+  private finish(err: ImgateError): void {
+    this.status = 'closed';
+    this.retire();
+    const link = this.link;
+    this.link = undefined;
+    link?.close();
+    this.info = undefined;
+    this.timers.clearTimeout(this.connectTimer);
+    this.heartbeats.stop();
+    this.timers.clearTimeout(this.retryTimer);
+    this.unwatchNetwork?.();
+    this.pending.failAll(new ImgateError('closed', err.message));
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+}
+
+function inferKind(url: string | undefined): TransportKind {
+  if (!url) return 'ws';
+  const node = parseNodeUrl(url);
+  return node.tcp ? 'tcp' : node.kcp ? 'kcp' : 'ws';
+}

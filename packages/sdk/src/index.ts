@@ -1,0 +1,25 @@
+/*
+ * @imgate/sdk, browser entry: WebSocket only, no Node built-ins. The Node entry (node.ts) adds
+ * TCP and KCP and a WebSocket for Node versions that have none.
+ */
+export { ImgateClient } from './client.js';
+export type { ImgateClientOptions, FetchLike } from './options.js';
+export type {
+  ClientEvents,
+  ClientState,
+  ConnectedEvent,
+  DisconnectedEvent,
+  ErrorEvent,
+  ImgateMessage,
+  KickedEvent,
+  OnlineEvent,
+  ReconnectingEvent,
+} from './events.js';
+export { ImgateError } from './errors.js';
+export { Backoff, type BackoffOptions } from './backoff.js';
+export { AdaptiveHeartbeat, boundsFromAuthReply, type HeartbeatBounds, type HeartbeatOptions } from './heartbeat.js';
+export { NodeList, nodesFromLogicReply, parseNodeUrl, type Candidate, type NodeInfo, type TransportKind } from './node-list.js';
+export type { Clock, TimerHandle, Timers } from './timers.js';
+export type { Transport, TransportFactory, TransportHandlers } from './transport/transport.js';
+export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './transport/ws.transport.js';
+export { BUSINESS_OP_MIN, decode, encode, Op, type Packet } from './protocol/index.js';

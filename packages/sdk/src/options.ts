@@ -1,0 +1,52 @@
+import type { BackoffOptions } from './backoff.js';
+import type { HeartbeatOptions } from './heartbeat.js';
+import type { TransportKind } from './node-list.js';
+import type { Clock, Timers } from './timers.js';
+import type { TransportFactory } from './transport/transport.js';
+import type { WebSocketConstructor } from './transport/ws.transport.js';
+
+/** The subset of `fetch` the client uses to read logic's node list. */
+export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export interface ImgateClientOptions {
+  /** Comets to try in order: `ws://host:3102/sub`, `tcp://host:3101`, `kcp://host:3103`. Fallbacks when logicUrl is also given. */
+  nodes?: string[];
+  /** Logic's HTTP base (`http://host:3111`): its `/goim/nodes/weighted` list, best first, is read before each attempt. */
+  logicUrl?: string;
+  /** A JWT, or a function returning a fresh one for each (re)connect. */
+  token?: string | (() => string | Promise<string>);
+  /** The user id, trusted only by a server in dev auth mode (the embedded default). */
+  mid?: number;
+  /** A connection key to ask for (dev auth only; with a token the server assigns one). */
+  key?: string;
+  /** The room to join at auth, goim's `type://id` form. */
+  room?: string;
+  /** Business operations (≥ 1000) this connection receives. Default [1000]. */
+  accepts?: number[];
+  /** Sent in the auth body. Default `web` (`node` from the Node entry). */
+  platform?: string;
+  /** Use the 20-byte header with a CRC-32 on every packet (the server answers in kind). */
+  checksum?: boolean;
+  /** Default: the scheme of the first of `nodes`, else `ws`. */
+  transport?: TransportKind;
+  heartbeat?: HeartbeatOptions;
+  backoff?: BackoffOptions;
+  /** Time for a request's reply (send, changeRoom, …), ms. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Time from dialing to the auth reply, ms. Default 10000. */
+  connectTimeoutMs?: number;
+  /** How long a node that failed or drained is passed over, ms. Default 30000. */
+  nodeSkipMs?: number;
+  /** Time for logic's node list, ms. Default 3000. */
+  nodesTimeoutMs?: number;
+  /** Retry at once when the browser reports the network is back (`online`). Default true. */
+  watchNetwork?: boolean;
+  /** A WebSocket implementation where the runtime has none (Node before 22 uses the SDK's own in the Node entry). */
+  WebSocket?: WebSocketConstructor;
+  /** Transport implementations by kind; the entries supply the defaults. */
+  transports?: Partial<Record<TransportKind, TransportFactory>>;
+  clock?: Clock;
+  timers?: Timers;
+  random?: () => number;
+  fetch?: FetchLike;
+}
