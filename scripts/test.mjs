@@ -2,7 +2,7 @@
 // (started by scripts/services.sh when not already running, stopped again at the end).
 // Usage: node scripts/test.mjs [--unit | --e2e] [name-filter ...]
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
@@ -13,6 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const only = args.includes('--unit') ? 'unit' : args.includes('--e2e') ? 'e2e' : 'all';
 const filters = args.filter((a) => !a.startsWith('--'));
+mkdirSync(join(root, 'test-output'), { recursive: true });
+const pidFile = join(root, 'test-output', `.pids-${process.pid}`);
+process.env.IMGATE_TEST_PIDS = pidFile;
 
 function sh(cmd, argv) {
   execFileSync(cmd, argv, { cwd: root, stdio: 'inherit', env: process.env });
@@ -66,8 +69,16 @@ try {
     const e2e = pick(find(join(dist, 'apps'), '.e2e.js'));
     if (e2e.length) {
       console.log('\n== services (real Redis and Kafka)');
+      // Services that already ran before this test run are left running after it.
+      let before = false;
+      try {
+        execFileSync('bash', ['scripts/services.sh', 'status'], { cwd: root, stdio: 'ignore' });
+        before = true;
+      } catch {
+        before = false;
+      }
       sh('bash', ['scripts/services.sh', 'up']);
-      servicesUp = true;
+      servicesUp = !before;
       add(await suite('end-to-end', e2e, 1, 240_000));
     }
   }
@@ -75,11 +86,16 @@ try {
   console.error(`test run aborted: ${err.message}`);
   totals.fail++;
 } finally {
-  // A test process that died (or timed out) may leave its role processes behind: stop them.
-  try {
-    execFileSync('pkill', ['-f', `${join(root, 'dist/apps')}/`], { stdio: 'ignore' });
-  } catch {
-    // exit 1: nothing was left running
+  // A test process that died (or timed out) may leave its role processes behind: stop those it started.
+  if (existsSync(pidFile)) {
+    for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(pidFile, { force: true });
   }
   if (servicesUp) {
     try {

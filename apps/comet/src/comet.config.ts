@@ -28,9 +28,11 @@ export interface CometConfig {
   maxRooms: number;
   /** How often room counts go to logic (goim's RenewOnline). */
   onlineReportMs: number;
+  /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
+  drainTimeoutMs: number;
 }
 
-export function loadCometConfig(env: Env, hostname: string): CometConfig {
+export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number } = { drainTimeoutMs: 30_000 }): CometConfig {
   const grpcPort = env.port('COMET_GRPC_PORT', 3109);
   return {
     infra: loadInfraConfig(env),
@@ -51,5 +53,6 @@ export function loadCometConfig(env: Env, hostname: string): CometConfig {
     weight: env.int('COMET_WEIGHT', 10, 0, 1_000),
     maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
+    drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
   };
 }

@@ -5,6 +5,7 @@ import type { CometConfig } from './comet.config';
 import { COMET_CONFIG } from './comet.tokens';
 import { ConnectionService } from './connection/connection.service';
 import { CometGrpcController } from './grpc/comet.grpc.controller';
+import { DrainService } from './lifecycle/drain.service';
 import { LogicClient } from './logic/logic.client';
 import { CometMetrics } from './metrics/comet.metrics';
 import { OnlineReporter } from './online/online-reporter.service';
@@ -44,7 +45,9 @@ export class CometModule {
         { provide: METRICS, useValue: deps.metrics },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },
-        { provide: READINESS, useValue: deps.ready },
+        // A draining comet is not ready: load balancers stop sending clients to it.
+        { provide: READINESS, useFactory: (drain: DrainService) => async () => ({ ...(await deps.ready()), accepting: !drain.draining }), inject: [DrainService] },
+        DrainService,
         { provide: COMET_DEPS, useValue: deps },
         DepsLifecycle,
         CometMetrics,

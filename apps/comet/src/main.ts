@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, createMetricsRegistry, createRedis, Env, RedisCometRegistry, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, onShutdownSignals, createMetricsRegistry, createRedis, Env, RedisCometRegistry, systemClock } from '@imgate/common';
 import { hostname } from 'node:os';
 import { startComet } from './comet.app';
 import { loadCometConfig } from './comet.config';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     ready: async () => ({ redis: await redis.ping().then((r) => r === 'PONG', () => false) }),
     stop: async () => redis.disconnect(),
   });
-  app.enableShutdownHooks();
+  onShutdownSignals(() => app.close(), logger);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, createMetricsRegistry, Env, MemoryCometRegistry, MemoryOnlineRepository, MemoryQueue, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, onShutdownSignals, createMetricsRegistry, Env, MemoryCometRegistry, MemoryOnlineRepository, MemoryQueue, systemClock } from '@imgate/common';
 import { hostname } from 'node:os';
 import { startComet } from '../../comet/src/comet.app';
 import { loadCometConfig } from '../../comet/src/comet.config';
@@ -16,7 +16,8 @@ import { memoryInfra } from '../../logic/src/logic.infra';
 async function main(): Promise<void> {
   const env = new Env(process.env);
   const logicConfig = loadLogicConfig(env, { authMode: 'dev' });
-  const cometConfig = loadCometConfig(env, hostname());
+  // One comet in the embedded default has nowhere to send its clients: a short drain.
+  const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000 });
   const jobConfig = loadJobConfig(env);
   const logger = createLogger(logicConfig.infra.logLevel, 'embedded');
   const clock = systemClock;
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const registry = new MemoryCometRegistry(logicConfig.infra.registryTtlMs, clock);
   const online = new MemoryOnlineRepository(clock);
 
-  const logic = await startLogic(logicConfig, memoryInfra(queue, registry, online, clock), logger, clock);
+  const logic = await startLogic(logicConfig, memoryInfra(queue, registry, online, clock), logger, clock, metrics);
   const comet = await startComet(cometConfig, { registry, metrics, logger, clock, ready: async () => ({ store: true }), stop: async () => undefined });
   const job = await startJob(
     jobConfig,
@@ -51,19 +52,12 @@ async function main(): Promise<void> {
     'imgate embedded: logic, comet and job are up (in-memory store and queue)',
   );
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // Clients first, then the consumer, then the API and stores.
+  // Clients first (the comet drains), then the consumer, then the API and stores.
+  onShutdownSignals(async () => {
     await comet.close();
     await job.close();
     await logic.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  }, logger);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, createMetricsRegistry, Env, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, onShutdownSignals, createMetricsRegistry, Env, systemClock } from '@imgate/common';
 import { startJob } from './job.app';
 import { loadJobConfig } from './job.config';
 import { redisKafkaJobInfra } from './job.infra';
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadJobConfig(new Env(process.env));
   const logger = createLogger(config.infra.logLevel, 'job');
   const app = await startJob(config, redisKafkaJobInfra(config, logger, systemClock), createMetricsRegistry(), logger, systemClock);
-  app.enableShutdownHooks();
+  onShutdownSignals(() => app.close(), logger);
 }
 
 main().catch((err: unknown) => {

@@ -1,15 +1,21 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type Clock, type Logger, NestPinoLogger } from '@imgate/common';
+import { type Clock, type Logger, type MetricsRegistry, NestPinoLogger } from '@imgate/common';
 import { installBodyParsers } from './http/body-parsers';
 import type { LogicConfig } from './logic.config';
 import type { LogicInfra } from './logic.infra';
 import { LogicModule } from './logic.module';
 
 /** Builds and starts logic (HTTP + gRPC) on the given stores; used by the role's main and by the embedded default. */
-export async function startLogic(config: LogicConfig, infra: LogicInfra, logger: Logger, clock: Clock): Promise<NestExpressApplication> {
+export async function startLogic(
+  config: LogicConfig,
+  infra: LogicInfra,
+  logger: Logger,
+  clock: Clock,
+  metrics: MetricsRegistry,
+): Promise<NestExpressApplication> {
   const log = logger.child({ role: 'logic' });
-  const app = await NestFactory.create<NestExpressApplication>(LogicModule.register(config, infra, log, clock), {
+  const app = await NestFactory.create<NestExpressApplication>(LogicModule.register(config, infra, log, clock, metrics), {
     bodyParser: false,
     logger: new NestPinoLogger(log),
   });

@@ -1,12 +1,14 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, ONLINE_REPOSITORY, QUEUE_PRODUCER, READINESS } from '@imgate/common';
+import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, METRICS, MetricsController, type MetricsRegistry, ONLINE_REPOSITORY, QUEUE_PRODUCER, READINESS } from '@imgate/common';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './grpc/logic.grpc.controller';
+import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
 import type { LogicConfig } from './logic.config';
 import type { LogicInfra } from './logic.infra';
 import { LOGIC_CONFIG, SESSION_REPOSITORY } from './logic.tokens';
+import { LogicMetrics } from './metrics/logic.metrics';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
 import { OnlineController } from './online/online.http.controller';
@@ -32,15 +34,17 @@ class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Module({})
 export class LogicModule {
-  static register(config: LogicConfig, infra: LogicInfra, logger: Logger, clock: Clock): DynamicModule {
+  static register(config: LogicConfig, infra: LogicInfra, logger: Logger, clock: Clock, metrics: MetricsRegistry): DynamicModule {
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, HealthController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         { provide: LOGIC_INFRA, useValue: infra },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
+        { provide: METRICS, useValue: metrics },
+        LogicMetrics,
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
         { provide: COMET_REGISTRY, useValue: infra.registry },

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, Env, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, createMetricsRegistry, onShutdownSignals, Env, systemClock } from '@imgate/common';
 import { startLogic } from './logic.app';
 import { loadLogicConfig } from './logic.config';
 import { redisKafkaInfra } from './logic.infra';
@@ -7,8 +7,8 @@ import { redisKafkaInfra } from './logic.infra';
 async function main(): Promise<void> {
   const config = loadLogicConfig(new Env(process.env));
   const logger = createLogger(config.infra.logLevel, 'logic');
-  const app = await startLogic(config, redisKafkaInfra(config, logger, systemClock), logger, systemClock);
-  app.enableShutdownHooks();
+  const app = await startLogic(config, redisKafkaInfra(config, logger, systemClock), logger, systemClock, createMetricsRegistry());
+  onShutdownSignals(() => app.close(), logger);
 }
 
 main().catch((err: unknown) => {

@@ -17,3 +17,4 @@ export * from './metrics/metrics';
 export * from './online/online.repository';
 export * from './online/memory-online.repository';
 export * from './online/redis-online.repository';
+export * from './lifecycle/shutdown';

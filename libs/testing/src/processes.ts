@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type Role = 'comet' | 'logic' | 'job' | 'embedded';
@@ -51,6 +51,8 @@ export class RoleProcess {
       resolve({ code, signal });
     }));
     this.child = child;
+    // The test runner reaps whatever a crashed test left running, by these pids only.
+    if (process.env.IMGATE_TEST_PIDS && child.pid) appendFileSync(process.env.IMGATE_TEST_PIDS, `${child.pid}\n`);
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { METRICS, type MetricsRegistry } from '@imgate/common';
+import { grpcServerTimer, METRICS, type MetricsRegistry } from '@imgate/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The comet's counters; transports and connections report here. */
@@ -15,6 +15,7 @@ export class CometMetrics {
   readonly bytesIn: Counter<'transport'>;
   readonly bytesOut: Counter<'transport'>;
   readonly pushLatency: Histogram;
+  readonly grpc: ReturnType<typeof grpcServerTimer>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -27,6 +28,7 @@ export class CometMetrics {
     this.packetsOut = new Counter({ name: 'imgate_comet_packets_out_total', help: 'Packets written to clients', labelNames: ['transport'], registers });
     this.bytesIn = new Counter({ name: 'imgate_comet_bytes_in_total', help: 'Bytes received from clients', labelNames: ['transport'], registers });
     this.bytesOut = new Counter({ name: 'imgate_comet_bytes_out_total', help: 'Bytes written to clients', labelNames: ['transport'], registers });
+    this.grpc = grpcServerTimer(registry, 'comet');
     this.pushLatency = new Histogram({
       name: 'imgate_comet_push_latency_seconds',
       help: 'From logic accepting a push to the comet writing it',

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
 import { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
@@ -12,7 +12,7 @@ import { LogicClient } from '../logic/logic.client';
  * reported at once (JoinRooms), so job starts sending that room's messages to this comet.
  */
 @Injectable()
-export class OnlineReporter implements RoomDirectory, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OnlineReporter implements RoomDirectory, OnApplicationBootstrap, OnApplicationShutdown {
   private totals = new Map<string, number>();
   private readonly pending = new Map<string, Promise<void>>();
   private batch: string[] = [];
@@ -75,7 +75,7 @@ export class OnlineReporter implements RoomDirectory, OnApplicationBootstrap, Be
     }, this.config.onlineReportMs);
   }
 
-  beforeApplicationShutdown(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 }

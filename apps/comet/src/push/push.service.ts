@@ -1,4 +1,4 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { RpcError } from '@imgate/common';
 import type { comet } from '@imgate/proto';
 import { BUSINESS_OP_MIN, Op } from '@imgate/protocol';
@@ -25,7 +25,7 @@ function checkBodies(bodies: readonly Uint8Array[]): void {
 
 /** Pushes, room broadcasts and broadcasts to all, written from prepared buffers. */
 @Injectable()
-export class PushService implements BeforeApplicationShutdown {
+export class PushService implements OnApplicationShutdown {
   /** Paced broadcasts run one after another in the background. */
   private paced: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -111,7 +111,7 @@ export class PushService implements BeforeApplicationShutdown {
     return Object.fromEntries(this.buckets.roomCounts());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.paced;
   }

@@ -1,12 +1,15 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { COMET_REGISTRY, type CometAnnouncement, type CometRegistry, LOGGER, type Logger } from '@imgate/common';
 import { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 
-/** Announces this comet (addresses, weight, load) until shutdown, then leaves the registry first. */
+/**
+ * Announces this comet (addresses, weight, load). While draining it stays listed, marked draining,
+ * so job still delivers to the clients that have not moved yet; it leaves once they have.
+ */
 @Injectable()
-export class RegistrationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RegistrationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private draining = false;
 
@@ -45,11 +48,27 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     this.logger.info({ id: this.config.id }, 'comet registered');
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Marks this comet draining: clients are no longer sent here. */
+  async setDraining(): Promise<void> {
     this.draining = true;
+    await this.announce();
+  }
+
+  async deregister(): Promise<void> {
     clearInterval(this.timer);
     await this.registry.deregister(this.config.id).catch((err: unknown) => {
       this.logger.warn({ err: (err as Error).message }, 'comet deregistration failed');
     });
+  }
+
+  /** Other live comets clients can move to, best first. */
+  async alternatives(): Promise<Array<{ id: string; ws: string; tcp: string; kcp: string }>> {
+    const nodes = (await this.registry.list()).filter((n) => n.id !== this.config.id && !n.draining);
+    nodes.sort((a, b) => b.weight - a.weight || a.connections - b.connections);
+    return nodes.map(({ id, ws, tcp, kcp }) => ({ id, ws, tcp, kcp }));
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CometConfig } from '../comet.config';
@@ -31,7 +31,7 @@ class TcpLink implements Link {
 
 /** Raw TCP: a byte stream of packets (goim's TCP transport). */
 @Injectable()
-export class TcpListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -62,11 +62,13 @@ export class TcpListener implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.info({ port: this.config.tcpPort }, 'TCP listening');
   }
 
-  /** Stops accepting; open sockets are closed by the connections' own shutdown. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const s of this.sockets) s.destroy();
-    });
+  /** Stops accepting new connections; open ones carry on (drain). */
+  stopAccepting(): void {
+    if (this.server.listening) this.server.close();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopAccepting();
+    for (const s of this.sockets) s.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -45,7 +45,7 @@ function toBytes(data: RawData): Uint8Array {
 
 /** WebSocket on /sub: binary messages each holding whole packets. */
 @Injectable()
-export class WsListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
 
@@ -94,8 +94,14 @@ export class WsListener implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.info({ port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops accepting new connections; open ones carry on (drain). */
+  stopAccepting(): void {
+    if (this.http.listening) this.http.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopAccepting();
     for (const ws of this.wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => this.http.close(() => resolve())));
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

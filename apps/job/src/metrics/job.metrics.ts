@@ -7,11 +7,13 @@ export class JobMetrics {
   readonly records: Counter<'result'>;
   readonly comets: Gauge;
   readonly cometCall: Histogram<'result'>;
+  readonly lag: Gauge<'partition'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
     this.records = new Counter({ name: 'imgate_job_records_total', help: 'Queue records handled, by result', labelNames: ['result'], registers });
     this.comets = new Gauge({ name: 'imgate_job_comets', help: 'Comets known from the registry', registers });
+    this.lag = new Gauge({ name: 'imgate_job_consumer_lag', help: 'Records behind the end of each push-topic partition', labelNames: ['partition'], registers });
     this.cometCall = new Histogram({
       name: 'imgate_job_comet_call_seconds',
       help: 'gRPC calls from job to comets',

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/proto';
 import type { LogicConfig } from '../logic.config';
+import { LogicMetrics } from '../metrics/logic.metrics';
 import { LOGIC_CONFIG } from '../logic.tokens';
 import { NodesService } from '../nodes/nodes.service';
 import { OnlineService } from '../online/online.service';
@@ -29,32 +30,34 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly online: OnlineService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: LogicMetrics,
   ) {
     this.server = new GrpcServer(logger);
   }
 
   private handlers(): LogicHandlers {
     const log = this.logger;
+    const u = <Req, Res>(name: string, fn: (req: Req) => Promise<Res>) => unary(log, name, fn, this.metrics.grpc);
     return {
-      Connect: unary(log, 'Connect', (r) => this.sessions.connect(requireServer(r.server), r.token, r.clientIp)),
-      Disconnect: unary(log, 'Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
-      Heartbeat: unary(log, 'Heartbeat', async (r) => {
+      Connect: u('Connect', (r) => this.sessions.connect(requireServer(r.server), r.token, r.clientIp)),
+      Disconnect: u('Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
+      Heartbeat: u('Heartbeat', async (r) => {
         await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
         return { online: r.roomId ? this.online.roomCount(r.roomId) : 0 };
       }),
-      RenewOnline: unary(log, 'RenewOnline', async (r) => ({
+      RenewOnline: u('RenewOnline', async (r) => ({
         allRoomCount: await this.online.renew(requireServer(r.server), r.roomCount, r.connCount, r.ipCount),
       })),
-      JoinRooms: unary(log, 'JoinRooms', async (r) => {
+      JoinRooms: u('JoinRooms', async (r) => {
         await this.online.joinRooms(requireServer(r.server), r.rooms);
         return {};
       }),
-      PushRoom: unary(log, 'PushRoom', (r) => this.push.pushRoom(r.room, r.operation, r.body)),
-      PushAll: unary(log, 'PushAll', (r) => this.push.pushAll(r.operation, r.speed, r.body)),
-      Receive: unary(log, 'Receive', (r) => this.upstream.receive({ ...r, server: requireServer(r.server) })),
-      PushKeys: unary(log, 'PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body)),
-      PushMids: unary(log, 'PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body)),
-      Nodes: unary(log, 'Nodes', async () => ({
+      PushRoom: u('PushRoom', (r) => this.push.pushRoom(r.room, r.operation, r.body)),
+      PushAll: u('PushAll', (r) => this.push.pushAll(r.operation, r.speed, r.body)),
+      Receive: u('Receive', (r) => this.upstream.receive({ ...r, server: requireServer(r.server) })),
+      PushKeys: u('PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body)),
+      PushMids: u('PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body)),
+      Nodes: u('Nodes', async () => ({
         nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
       })),
     };

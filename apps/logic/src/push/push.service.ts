@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock, QUEUE_PRODUCER, type QueueProducer, type QueueRecord, RpcError } from '@imgate/common';
+import { CLOCK, type Clock, GrpcStatus, QUEUE_PRODUCER, type QueueProducer, type QueueRecord, RpcError } from '@imgate/common';
+import { LogicMetrics } from '../metrics/logic.metrics';
 import { encodePushMsg } from '@imgate/proto';
 import { BUSINESS_OP_MIN } from '@imgate/protocol';
 import type { LogicConfig } from '../logic.config';
@@ -25,9 +26,26 @@ export class PushService {
     @Inject(QUEUE_PRODUCER) private readonly queue: QueueProducer,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: LogicMetrics,
   ) {}
 
-  async pushKeys(keys: string[], operation: number, body: Uint8Array): Promise<PushResult> {
+  /** Counts every push by kind and outcome. */
+  private async counted(kind: string, run: () => Promise<PushResult>): Promise<PushResult> {
+    try {
+      const result = await run();
+      this.metrics.pushes.inc({ kind, result: 'ok' });
+      return result;
+    } catch (err) {
+      this.metrics.pushes.inc({ kind, result: err instanceof RpcError && err.code === GrpcStatus.INVALID_ARGUMENT ? 'invalid' : 'failed' });
+      throw err;
+    }
+  }
+
+  pushKeys(keys: string[], operation: number, body: Uint8Array): Promise<PushResult> {
+    return this.counted('keys', () => this.pushKeysNow(keys, operation, body));
+  }
+
+  private async pushKeysNow(keys: string[], operation: number, body: Uint8Array): Promise<PushResult> {
     this.validate(keys.length, operation, body, 'keys');
     const bad = keys.find((k) => !KEY.test(k));
     if (bad !== undefined) throw RpcError.invalid(`key ${JSON.stringify(bad.slice(0, 80))} is not 1-64 of [A-Za-z0-9_.:-]`);
@@ -43,7 +61,11 @@ export class PushService {
     return { records: await this.write(byServer, operation, body), offline };
   }
 
-  async pushMids(mids: number[], operation: number, body: Uint8Array): Promise<PushResult> {
+  pushMids(mids: number[], operation: number, body: Uint8Array): Promise<PushResult> {
+    return this.counted('mids', () => this.pushMidsNow(mids, operation, body));
+  }
+
+  private async pushMidsNow(mids: number[], operation: number, body: Uint8Array): Promise<PushResult> {
     this.validate(mids.length, operation, body, 'mids');
     const bad = mids.find((m) => !Number.isSafeInteger(m) || m <= 0);
     if (bad !== undefined) throw RpcError.invalid(`mid ${bad} is not a positive integer`);
@@ -57,7 +79,11 @@ export class PushService {
     return { records: await this.write(byServer, operation, body), offline };
   }
 
-  async pushRoom(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
+  pushRoom(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
+    return this.counted('room', () => this.pushRoomNow(room, operation, body));
+  }
+
+  private async pushRoomNow(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
     if (!ROOM.test(room)) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} is not 1-128 printable characters (type://id)`);
     this.validate(1, operation, body, 'room');
     // Keyed by room: one room's messages share a partition and keep their order.
@@ -65,7 +91,11 @@ export class PushService {
     return { records: 1, offline: [] };
   }
 
-  async pushAll(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
+  pushAll(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
+    return this.counted('all', () => this.pushAllNow(operation, speed, body));
+  }
+
+  private async pushAllNow(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
     if (!Number.isInteger(speed) || speed < 0 || speed > INT32_MAX) throw RpcError.invalid(`speed ${speed} must be a non-negative integer (connections per second, 0 = unpaced)`);
     this.validate(1, operation, body, 'broadcast');
     await this.send([{ key: 'broadcast', value: encodePushMsg({ type: 'BROADCAST', operation, speed, msg: body, acceptedAtMs: this.clock.now() }) }]);
@@ -94,8 +124,10 @@ export class PushService {
   }
 
   private async send(records: QueueRecord[]): Promise<void> {
+    const end = this.metrics.queueWrite.startTimer({ topic: 'push' });
     try {
       await this.queue.send(this.config.infra.pushTopic, records);
+      end();
     } catch (err) {
       throw RpcError.unavailable(`push queue unavailable: ${(err as Error).message}`);
     }

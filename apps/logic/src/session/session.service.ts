@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, type Logger } from '@imgate/common';
+import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
+import { LogicMetrics } from '../metrics/logic.metrics';
 import type { logic } from '@imgate/proto';
 import { AuthService } from '../auth/auth.service';
 import type { LogicConfig } from '../logic.config';
@@ -14,10 +15,18 @@ export class SessionService {
     @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: LogicMetrics,
   ) {}
 
   async connect(server: string, token: Uint8Array, clientIp: string): Promise<logic.ConnectReply> {
-    const id = await this.auth.authenticate(token);
+    let id;
+    try {
+      id = await this.auth.authenticate(token);
+      this.metrics.auth.inc({ result: 'ok' });
+    } catch (err) {
+      this.metrics.auth.inc({ result: err instanceof RpcError && err.code === GrpcStatus.UNAUTHENTICATED ? 'unauthenticated' : 'invalid' });
+      throw err;
+    }
     await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
     this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId }, 'connected');
     return {

@@ -3,6 +3,7 @@ import { CLOCK, type Clock, QUEUE_PRODUCER, type QueueProducer, RpcError } from 
 import { encodeUpstreamMsg, type logic } from '@imgate/proto';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG } from '../logic.tokens';
+import { LogicMetrics } from '../metrics/logic.metrics';
 
 /** A client's op-4 message, written to the upstream topic for business services to consume. */
 @Injectable()
@@ -11,6 +12,7 @@ export class UpstreamService {
     @Inject(QUEUE_PRODUCER) private readonly queue: QueueProducer,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: LogicMetrics,
   ) {}
 
   async receive(req: logic.ReceiveReq__Output): Promise<logic.ReceiveReply> {
@@ -21,7 +23,9 @@ export class UpstreamService {
     const value = encodeUpstreamMsg({ ...req, receivedAtMs: this.clock.now() });
     try {
       // Keyed by user (or by connection for anonymous ones) so a user's messages stay in order.
+      const end = this.metrics.queueWrite.startTimer({ topic: 'upstream' });
       const [ack] = await this.queue.send(this.config.infra.upstreamTopic, [{ key: req.mid > 0 ? String(req.mid) : req.key, value }]);
+      end();
       return { partition: ack.partition, offset: ack.offset };
     } catch (err) {
       throw RpcError.unavailable(`upstream queue unavailable: ${(err as Error).message}`);

@@ -1,25 +1,45 @@
 import * as grpc from '@grpc/grpc-js';
+import { Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../logging/logger';
 import { RpcError } from './rpc-error';
 
 type Handler<Req, Res> = (req: Req) => Promise<Res>;
 
+type Timer = Histogram<'method' | 'code'>;
+
 /** Adapts an async handler to grpc-js: thrown RpcErrors keep their status, anything else is INTERNAL. */
-export function unary<Req, Res>(logger: Logger, name: string, fn: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(logger: Logger, name: string, fn: Handler<Req, Res>, timer?: Timer): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const end = timer?.startTimer({ method: name });
     // Wrapped so a synchronous throw (e.g. a validation check) is mapped like a rejection.
     new Promise<Res>((resolve) => resolve(fn(call.request))).then(
-      (res) => callback(null, res),
+      (res) => {
+        end?.({ code: 'OK' });
+        callback(null, res);
+      },
       (err: unknown) => {
         if (err instanceof RpcError) {
+          end?.({ code: grpc.status[err.code] });
           callback({ code: err.code, details: err.message });
           return;
         }
+        end?.({ code: 'INTERNAL' });
         logger.error({ err, method: name }, 'gRPC handler failed');
         callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
       },
     );
   };
+}
+
+/** `imgate_<role>_grpc_server_seconds{method,code}`: every handler's latency and outcome. */
+export function grpcServerTimer(registry: Registry, role: string): Timer {
+  return new Histogram({
+    name: `imgate_${role}_grpc_server_seconds`,
+    help: `gRPC calls served by ${role}, by method and status`,
+    labelNames: ['method', 'code'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
 }
 
 export const GRPC_MAX_MESSAGE = 8 * 1024 * 1024;

@@ -171,6 +171,11 @@ export interface KafkaConsumerSettings extends KafkaSettings {
 export class KafkaConsumer implements QueueConsumer {
   private readonly consumer: Consumer;
   private member = false;
+  private lagListener?: (partition: number, lag: number) => void;
+
+  onLag(listener: (partition: number, lag: number) => void): void {
+    this.lagListener = listener;
+  }
 
   constructor(private readonly settings: KafkaConsumerSettings, private readonly logger: Logger) {
     const kafka = createKafka(settings, logger);
@@ -218,6 +223,7 @@ export class KafkaConsumer implements QueueConsumer {
           batch.messages.map((m) => ({ topic, partition, offset: m.offset, key: m.key?.toString() ?? '', value: m.value ?? Buffer.alloc(0) })),
         );
         resolveOffset(batch.lastOffset());
+        this.lagListener?.(partition, Number(batch.offsetLag()));
         await heartbeat();
       },
     });

@@ -34,6 +34,8 @@ export interface QueueConsumer {
   stop(): Promise<void>;
   /** True while the consumer is a member of its group and fetching. */
   readonly running: boolean;
+  /** Told after each batch how far behind the end of that partition the consumer is (where known). */
+  onLag?(listener: (partition: number, lag: number) => void): void;
 }
 
 export const QUEUE_PRODUCER = Symbol('QUEUE_PRODUCER');

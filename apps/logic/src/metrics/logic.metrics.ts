@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { grpcServerTimer, METRICS, type MetricsRegistry } from '@imgate/common';
+import { Counter, Histogram } from 'prom-client';
+
+@Injectable()
+export class LogicMetrics {
+  readonly pushes: Counter<'kind' | 'result'>;
+  readonly auth: Counter<'result'>;
+  readonly queueWrite: Histogram<'topic'>;
+  readonly grpc: ReturnType<typeof grpcServerTimer>;
+
+  constructor(@Inject(METRICS) registry: MetricsRegistry) {
+    const registers = [registry];
+    this.pushes = new Counter({ name: 'imgate_logic_pushes_total', help: 'Push requests by kind (keys, mids, room, all) and result', labelNames: ['kind', 'result'], registers });
+    this.auth = new Counter({ name: 'imgate_logic_auth_total', help: 'Connect (auth) results', labelNames: ['result'], registers });
+    this.queueWrite = new Histogram({
+      name: 'imgate_logic_queue_write_seconds',
+      help: 'Time for the queue (Kafka) to acknowledge a write',
+      labelNames: ['topic'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    this.grpc = grpcServerTimer(registry, 'logic');
+  }
+}
