@@ -30,6 +30,19 @@ export interface CometConfig {
   onlineReportMs: number;
   /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
   drainTimeoutMs: number;
+  kcp: {
+    enabled: boolean;
+    port: number;
+    maxSessions: number;
+    maxSessionsPerIp: number;
+    /** A session with no datagram for this long is released. */
+    idleMs: number;
+    /** Relays whose NEW segments (real client address) are believed. */
+    trustedRelays: string[];
+    /** How often sessions are updated (ikcp_update), at most. */
+    intervalMs: number;
+    window: number;
+  };
 }
 
 export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number } = { drainTimeoutMs: 30_000 }): CometConfig {
@@ -54,5 +67,15 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
+    kcp: {
+      enabled: env.bool('COMET_KCP', true),
+      port: env.port('COMET_KCP_PORT', 3103),
+      maxSessions: env.int('COMET_KCP_MAX_SESSIONS', 100_000, 1, 10_000_000),
+      maxSessionsPerIp: env.int('COMET_KCP_MAX_SESSIONS_PER_IP', 256, 1, 10_000_000),
+      idleMs: env.int('COMET_KCP_IDLE_MS', 120_000, 1_000, 3_600_000),
+      trustedRelays: env.list('COMET_KCP_TRUSTED_RELAYS', []),
+      intervalMs: env.int('COMET_KCP_INTERVAL_MS', 10, 1, 1_000),
+      window: env.int('COMET_KCP_WINDOW', 256, 16, 4_096),
+    },
   };
 }

@@ -12,6 +12,7 @@ import { OnlineReporter } from './online/online-reporter.service';
 import { PushService } from './push/push.service';
 import { RegistrationService } from './registry/registration.service';
 import { TcpListener } from './transport/tcp.listener';
+import { KcpListener } from './transport/kcp.listener';
 import { WsListener } from './transport/ws.listener';
 
 export interface CometDeps {
@@ -59,6 +60,7 @@ export class CometModule {
         CometGrpcController,
         TcpListener,
         WsListener,
+        KcpListener,
         RegistrationService,
       ],
     };

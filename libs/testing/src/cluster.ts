@@ -8,6 +8,8 @@ export interface CometHandle {
   tcp: number;
   ws: number;
   wsUrl: string;
+  /** UDP port of the KCP listener. */
+  kcp: number;
   grpc: number;
   http: number;
   proc: RoleProcess;
@@ -59,7 +61,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await waitHttpOk(`http://127.0.0.1:${logicHttp}/health/ready`, 60_000, logic);
     const comets: CometHandle[] = [];
     for (let i = 0; i < (opts.comets ?? 1); i++) {
-      const [tcp, ws, grpc, http] = await freePorts(4);
+      const [tcp, ws, grpc, http, kcp] = await freePorts(5);
       const id = `comet-${i + 1}-${run}`;
       const proc = new RoleProcess(`comet-${i + 1}`, 'comet', {
         ...env,
@@ -68,10 +70,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         COMET_WS_PORT: String(ws),
         COMET_GRPC_PORT: String(grpc),
         COMET_HTTP_PORT: String(http),
+        COMET_KCP_PORT: String(kcp),
         COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
       }, dir).start();
       started.push(proc);
-      comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, grpc, http, proc });
+      comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });
     }
     for (const c of comets) await waitHttpOk(`http://127.0.0.1:${c.http}/health/ready`, 30_000, c.proc);
     const jobEnv = { ...env, JOB_HTTP_PORT: String(jobHttp) };

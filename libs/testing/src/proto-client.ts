@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { decodeBatch, encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
 import { WebSocket } from 'ws';
+import { createSocket } from 'node:dgram';
+import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, encodeNew, Kcp } from '@imgate/kcp';
 
 export interface ProtoClientOptions {
   checksum?: boolean;
@@ -45,6 +47,66 @@ export class ProtoClient {
       socket.once('error', reject);
     });
   }
+
+  /**
+   * Over KCP (UDP): the packet stream rides KCP messages. `conv` below 0x80000000 plays a stock
+   * ikcp client; from 0x80000000 up, an imgate peer (which may receive FIN/KICK/RECONNECT).
+   */
+  static kcp(
+    port: number,
+    opts: ProtoClientOptions & { conv?: number; bindAddress?: string; stamp?: { ip: string; port: number } } = {},
+    host = '127.0.0.1',
+  ): Promise<ProtoClient> {
+    return new Promise((resolve, reject) => {
+      const socket = createSocket('udp4');
+      const conv = opts.conv ?? 0x1000 + Math.floor(Math.random() * 0x10000000);
+      // As a relay would: every datagram leads with NEW carrying the real client address.
+      const kcp = new Kcp(conv, (d) => socket.send(opts.stamp ? encodeNew({ conv, ...opts.stamp, rest: d }) : d, port, host));
+      kcp.setNodelay(1, 10, 2, 1);
+      kcp.setWndSize(256, 256);
+      const now = () => Math.floor(performance.now()) >>> 0;
+      kcp.update(now());
+      const decoder = new StreamDecoder();
+      const timer = setInterval(() => kcp.update(now()), 10);
+      let client: ProtoClient;
+      const stop = () => {
+        clearInterval(timer);
+        socket.close();
+        client.markClosed();
+      };
+      client = new ProtoClient(
+        {
+          write: (b) => {
+            kcp.send(b);
+            kcp.flush();
+          },
+          end: () => {
+            // Close only once the FIN has left: a pending send dies with its socket.
+            if (conv >= 0x80000000) socket.send(encodeFin(conv), port, host, () => stop());
+            else stop();
+          },
+        },
+        opts.checksum ?? false,
+      );
+      client.controls = [];
+      socket.on('message', (msg) => {
+        const control = decodeControl(msg);
+        if (control) {
+          client.controls.push(control.cmd);
+          if (control.cmd === CMD_FIN || control.cmd === CMD_KICK || control.cmd === CMD_RECONNECT) stop();
+          return;
+        }
+        if (kcp.input(msg) < 0) return;
+        for (let m = kcp.recv(); m; m = kcp.recv()) decoder.push(Uint8Array.from(m)).forEach((p) => client.deliver(p));
+        kcp.flush();
+      });
+      socket.once('error', reject);
+      socket.bind(0, opts.bindAddress ?? '127.0.0.1', () => resolve(client));
+    });
+  }
+
+  /** KCP extension commands this client received (FIN, KICK, RECONNECT). */
+  controls: number[] = [];
 
   static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { reasonBody } from '../connection/connection-context';
 import { Outbound } from '../push/outbound';
 import { RegistrationService } from '../registry/registration.service';
 import { TcpListener } from '../transport/tcp.listener';
+import { KcpListener } from '../transport/kcp.listener';
 import { WsListener } from '../transport/ws.listener';
 
 /**
@@ -25,6 +26,7 @@ export class DrainService implements BeforeApplicationShutdown {
     private readonly registration: RegistrationService,
     private readonly tcp: TcpListener,
     private readonly ws: WsListener,
+    private readonly kcp: KcpListener,
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -36,6 +38,7 @@ export class DrainService implements BeforeApplicationShutdown {
     await this.registration.setDraining();
     this.tcp.stopAccepting();
     this.ws.stopAccepting();
+    this.kcp.stopAccepting();
     const nodes = await this.registration.alternatives().catch(() => []);
     const move = new Outbound(Op.Reconnect, [reasonBody('draining', 'this comet is shutting down; reconnect to another node', { nodes })]);
     for (const ch of this.buckets.all()) ch.deliver(move);

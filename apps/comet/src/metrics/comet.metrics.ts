@@ -16,6 +16,8 @@ export class CometMetrics {
   readonly bytesOut: Counter<'transport'>;
   readonly pushLatency: Histogram;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  readonly kcpSessions: Gauge;
+  readonly kcpDropped: Counter<'reason'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -29,6 +31,8 @@ export class CometMetrics {
     this.bytesIn = new Counter({ name: 'imgate_comet_bytes_in_total', help: 'Bytes received from clients', labelNames: ['transport'], registers });
     this.bytesOut = new Counter({ name: 'imgate_comet_bytes_out_total', help: 'Bytes written to clients', labelNames: ['transport'], registers });
     this.grpc = grpcServerTimer(registry, 'comet');
+    this.kcpSessions = new Gauge({ name: 'imgate_comet_kcp_sessions', help: 'Open KCP sessions', registers });
+    this.kcpDropped = new Counter({ name: 'imgate_comet_kcp_dropped_total', help: 'UDP datagrams dropped by the KCP listener, by reason', labelNames: ['reason'], registers });
     this.pushLatency = new Histogram({
       name: 'imgate_comet_push_latency_seconds',
       help: 'From logic accepting a push to the comet writing it',

@@ -27,7 +27,7 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
       grpc: `${host}:${grpcPort}`,
       ws: `ws://${host}:${wsPort}/sub`,
       tcp: `${host}:${tcpPort}`,
-      kcp: '',
+      kcp: this.config.kcp.enabled ? `${host}:${this.config.kcp.port}` : '',
       weight,
       connections: this.buckets.size,
       draining: this.draining,

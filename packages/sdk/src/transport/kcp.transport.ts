@@ -26,7 +26,8 @@ export function kcpTransport(opts: KcpTransportOptions = {}): TransportFactory {
     const { host, port } = parseHostPort(address);
     const h = onceClosed(handlers);
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    const conv = opts.conv?.() ?? randomInt(1, 0xffffffff);
+    // Convs from 0x80000000 up mark imgate peers: only they may be sent extension commands (FIN, KICK, RECONNECT).
+    const conv = opts.conv?.() ?? randomInt(0x80000000, 0x100000000);
     let connected = false;
     const kcp = new Kcp(conv, (datagram) => {
       if (connected) socket.send(datagram);
