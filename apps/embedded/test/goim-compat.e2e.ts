@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { freePorts, post, RoleProcess, testOutputDir, waitHttpOk } from '@imgate/testing';
+import { type Embedded, post, startEmbedded } from '@imgate/testing';
 
 // Bytes built and parsed by hand with DataView, exactly as goim's examples/javascript/client.js
 // does, so this test does not lean on imgate's own codec.
@@ -40,33 +40,18 @@ function parse(data: ArrayBuffer): Received[] {
 }
 
 describe('goim compatibility on the embedded default', () => {
-  let proc: RoleProcess;
-  let wsPort: number;
-  let logicHttp: number;
+  let embedded: Embedded;
   before(async () => {
-    const [tcp, ws, grpc, http, lhttp, lgrpc, jhttp] = await freePorts(7);
-    wsPort = ws;
-    logicHttp = lhttp;
-    proc = new RoleProcess('embedded', 'embedded', {
-      COMET_TCP_PORT: String(tcp),
-      COMET_WS_PORT: String(ws),
-      COMET_GRPC_PORT: String(grpc),
-      COMET_HTTP_PORT: String(http),
-      LOGIC_HTTP_PORT: String(lhttp),
-      LOGIC_GRPC_ADDR: `127.0.0.1:${lgrpc}`,
-      COMET_LOGIC_ADDR: `127.0.0.1:${lgrpc}`,
-      JOB_HTTP_PORT: String(jhttp),
-    }, testOutputDir('goim-compat')).start();
-    await waitHttpOk(`http://127.0.0.1:${jhttp}/health/ready`, 30_000, proc);
+    embedded = await startEmbedded('goim-compat');
   });
-  after(async () => proc?.stop());
+  after(async () => embedded?.stop());
 
   it('warns loudly that dev auth trusts the client', () => {
-    assert.match(proc.output, /LOGIC_AUTH_MODE=dev: clients are trusted to name their own user id/);
+    assert.match(embedded.proc.output, /LOGIC_AUTH_MODE=dev: clients are trusted to name their own user id/);
   });
 
   it("serves goim's JavaScript client: auth, heartbeats, and a push to its mid through /goim/push/mids", async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${wsPort}/sub`);
+    const ws = new WebSocket(embedded.wsUrl);
     ws.binaryType = 'arraybuffer';
     const received: Received[] = [];
     let wake: () => void = () => undefined;
@@ -96,7 +81,7 @@ describe('goim compatibility on the embedded default', () => {
     const hb = received.find((p) => p.op === 3)!;
     assert.equal(hb.headerLen, 16);
 
-    const res = await post(`http://127.0.0.1:${logicHttp}/goim/push/mids?operation=1000&mids=123`, 'hello goim');
+    const res = await post(`${embedded.logicUrl}/goim/push/mids?operation=1000&mids=123`, 'hello goim');
     assert.equal(res.status, 200);
     assert.equal(res.json.code, 0);
     await until(() => received.some((p) => p.op === 1000), 'the pushed message');

@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decode, decodeBatch, encode, encodeBatch, Op, ProtocolError, type ProtocolErrorCode } from './index';
-
-function hex(s: string): Uint8Array {
-  const digits = s.replace(/\s+/g, '');
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
-
-function throwsCode(fn: () => unknown, code: ProtocolErrorCode): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ProtocolError, `expected a ProtocolError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
+import { decode, decodeBatch, encode, encodeBatch, Op, ProtocolError } from './index';
+import { hex, throwsCode } from './testing/spec-helpers';
 
 // Written by hand:     packLen   hLen ver  op       seq      checksum  body
 const INNER_ONLINE = hex('00000014 0010 0001 00000003 00000000           00000007'); // heartbeat reply, 7 online

@@ -13,20 +13,7 @@ import {
   type PacketInit,
   type ProtocolErrorCode,
 } from './index';
-
-/** Bytes from hex written by hand, spaces ignored. */
-function hex(s: string): Uint8Array {
-  const digits = s.replace(/\s+/g, '');
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
-
-function throwsCode(fn: () => unknown, code: ProtocolErrorCode): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ProtocolError, `expected a ProtocolError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
+import { hex, throwsCode } from './testing/spec-helpers';
 
 // Golden packets, written from the spec by hand.
 //              packLen      hLen  ver   op           seq          checksum     body

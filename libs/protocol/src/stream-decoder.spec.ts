@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { encode, Op, ProtocolError, StreamDecoder, type Packet, type ProtocolErrorCode } from './index';
-
-function hex(s: string): Uint8Array {
-  const digits = s.replace(/\s+/g, '');
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
-
-function throwsCode(fn: () => unknown, code: ProtocolErrorCode): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ProtocolError, `expected a ProtocolError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
+import { encode, Op, ProtocolError, StreamDecoder, type Packet } from './index';
+import { hex, throwsCode } from './testing/spec-helpers';
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
