@@ -4,8 +4,12 @@ import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
 export interface CometConfig {
   infra: InfraConfig;
   id: string;
-  /** Host clients and job use to reach this comet (advertised in the registry). */
+  /** Host job (and logic) use to reach this comet's gRPC port, as registered. */
   advertiseHost: string;
+  /** Host clients use to reach this comet's listeners (node list, op 20); defaults to advertiseHost. */
+  publicHost: string;
+  /** Ports clients are given, when a proxy or port mapping differs from the listen ports. */
+  publicPorts: { tcp: number; ws: number; kcp: number };
   tcpPort: number;
   wsPort: number;
   grpcPort: number;
@@ -45,14 +49,31 @@ export interface CometConfig {
   };
 }
 
+const HOST = /^[A-Za-z0-9.:[\]-]{1,253}$/;
+
+/** host:port, with an IPv6 literal in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number } = { drainTimeoutMs: 30_000 }): CometConfig {
   const grpcPort = env.port('COMET_GRPC_PORT', 3109);
+  const advertiseHost = env.str('COMET_ADVERTISE_HOST', '127.0.0.1', HOST);
+  const tcpPort = env.port('COMET_TCP_PORT', 3101);
+  const wsPort = env.port('COMET_WS_PORT', 3102);
+  const kcpPort = env.port('COMET_KCP_PORT', 3103);
   return {
     infra: loadInfraConfig(env),
     id: env.str('COMET_ID', `comet-${hostname}-${grpcPort}`, /^[A-Za-z0-9_.:-]{1,128}$/),
-    advertiseHost: env.str('COMET_ADVERTISE_HOST', '127.0.0.1', /^[A-Za-z0-9.:[\]-]{1,253}$/),
-    tcpPort: env.port('COMET_TCP_PORT', 3101),
-    wsPort: env.port('COMET_WS_PORT', 3102),
+    advertiseHost,
+    publicHost: env.str('COMET_PUBLIC_HOST', advertiseHost, HOST),
+    publicPorts: {
+      tcp: env.port('COMET_PUBLIC_TCP_PORT', tcpPort),
+      ws: env.port('COMET_PUBLIC_WS_PORT', wsPort),
+      kcp: env.port('COMET_PUBLIC_KCP_PORT', kcpPort),
+    },
+    tcpPort,
+    wsPort,
     grpcPort,
     httpPort: env.port('COMET_HTTP_PORT', 3100),
     logicTarget: env.str('COMET_LOGIC_ADDR', '127.0.0.1:3119', /^([a-z]+:\/\/\/?)?[A-Za-z0-9.[\]:-]+:\d{1,5}$/),
@@ -69,7 +90,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
     kcp: {
       enabled: env.bool('COMET_KCP', true),
-      port: env.port('COMET_KCP_PORT', 3103),
+      port: kcpPort,
       maxSessions: env.int('COMET_KCP_MAX_SESSIONS', 100_000, 1, 10_000_000),
       maxSessionsPerIp: env.int('COMET_KCP_MAX_SESSIONS_PER_IP', 256, 1, 10_000_000),
       idleMs: env.int('COMET_KCP_IDLE_MS', 120_000, 1_000, 3_600_000),

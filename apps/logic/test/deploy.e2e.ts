@@ -20,7 +20,6 @@ type Role = 'logic' | 'job' | 'comet';
 
 const root = repoRoot();
 /** The design's KCP port, until comet.config has a setting for it. */
-const KCP_DEFAULT_PORT = 3103;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 function obj(v: unknown, what: string): Obj {
@@ -45,6 +44,7 @@ const words = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : typeof v
 interface RoleSetup {
   infra: InfraConfig;
   ports: { http: number; grpc?: number; tcp?: number; ws?: number; kcp?: number };
+  publicPorts?: { tcp: number; ws: number; kcp: number };
 }
 const tcpPorts = (s: RoleSetup): number[] => [s.ports.http, s.ports.grpc, s.ports.tcp, s.ports.ws].filter((p): p is number => p !== undefined);
 const udpPorts = (s: RoleSetup): number[] => (s.ports.kcp === undefined ? [] : [s.ports.kcp]);
@@ -61,8 +61,11 @@ function loadRole(role: Role, vars: Record<string, string>, where: string): Role
       return { infra: c.infra, ports: { http: c.httpPort } };
     }
     const c = loadCometConfig(env, 'deploy-test');
-    const kcp = 'kcpPort' in c && typeof c.kcpPort === 'number' ? c.kcpPort : KCP_DEFAULT_PORT;
-    return { infra: c.infra, ports: { http: c.httpPort, grpc: c.grpcPort, tcp: c.tcpPort, ws: c.wsPort, kcp } };
+    return {
+      infra: c.infra,
+      ports: { http: c.httpPort, grpc: c.grpcPort, tcp: c.tcpPort, ws: c.wsPort, kcp: c.kcp.port },
+      publicPorts: c.publicPorts,
+    };
   } catch (err) {
     assert.fail(`${where}: the ${role} would refuse to boot: ${(err as Error).message}`);
   }
@@ -305,6 +308,12 @@ describe('docker-compose.yml', () => {
         assert.ok(published.some((x) => x.container === p && x.protocol === 'tcp'), `${name} must publish its ${use} port ${p}/tcp`);
       }
       assert.ok(published.some((x) => x.container === kcp && x.protocol === 'udp'), `${name} must publish its KCP port ${kcp}/udp`);
+      // Clients on the host are given the public ports: they must be the published host ports.
+      const pub = setups.get(name)?.publicPorts ?? assert.fail(`no public ports for ${name}`);
+      for (const [use, container, proto] of [['tcp', tcp, 'tcp'], ['ws', ws, 'tcp'], ['kcp', kcp, 'udp']] as const) {
+        const mapped = published.find((x) => x.container === container && x.protocol === proto);
+        assert.equal(pub[use], mapped?.host, `${name} tells clients ${use} port ${pub[use]}, but publishes ${mapped?.host}`);
+      }
       const drainMs = Number(e.COMET_DRAIN_TIMEOUT_MS || 30_000);
       assert.ok(seconds(svc(name).stop_grace_period) > drainMs / 1000, `${name} stop_grace_period must exceed COMET_DRAIN_TIMEOUT_MS`);
     }

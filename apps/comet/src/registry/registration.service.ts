@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { COMET_REGISTRY, type CometAnnouncement, type CometRegistry, LOGGER, type Logger } from '@imgate/common';
 import { Buckets } from '../bucket/buckets';
-import type { CometConfig } from '../comet.config';
+import { type CometConfig, hostPort } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 
 /**
@@ -21,13 +21,13 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   announcement(): CometAnnouncement {
-    const { id, advertiseHost: host, grpcPort, wsPort, tcpPort, weight } = this.config;
+    const { id, advertiseHost, publicHost, publicPorts, grpcPort, weight } = this.config;
     return {
       id,
-      grpc: `${host}:${grpcPort}`,
-      ws: `ws://${host}:${wsPort}/sub`,
-      tcp: `${host}:${tcpPort}`,
-      kcp: this.config.kcp.enabled ? `${host}:${this.config.kcp.port}` : '',
+      grpc: hostPort(advertiseHost, grpcPort),
+      ws: `ws://${hostPort(publicHost, publicPorts.ws)}/sub`,
+      tcp: hostPort(publicHost, publicPorts.tcp),
+      kcp: this.config.kcp.enabled ? hostPort(publicHost, publicPorts.kcp) : '',
       weight,
       connections: this.buckets.size,
       draining: this.draining,

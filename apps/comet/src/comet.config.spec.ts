@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, Env } from '@imgate/common';
+import { hostPort, loadCometConfig } from './comet.config';
+
+describe('comet config', () => {
+  it('has the documented defaults', () => {
+    const c = loadCometConfig(new Env({}), 'box');
+    assert.equal(c.id, 'comet-box-3109');
+    assert.deepEqual([c.tcpPort, c.wsPort, c.grpcPort, c.httpPort, c.kcp.port], [3101, 3102, 3109, 3100, 3103]);
+    assert.equal(c.publicHost, c.advertiseHost);
+    assert.equal(c.drainTimeoutMs, 30_000);
+  });
+
+  it('gives clients the public host and job the advertised one', () => {
+    const c = loadCometConfig(new Env({ COMET_ADVERTISE_HOST: '10.0.0.7', COMET_PUBLIC_HOST: 'im.example.com' }), 'box');
+    assert.equal(c.advertiseHost, '10.0.0.7');
+    assert.equal(c.publicHost, 'im.example.com');
+    assert.deepEqual(c.publicPorts, { tcp: 3101, ws: 3102, kcp: 3103 });
+    const mapped = loadCometConfig(new Env({ COMET_PUBLIC_WS_PORT: '4102', COMET_PUBLIC_TCP_PORT: '4101', COMET_PUBLIC_KCP_PORT: '4103' }), 'box');
+    assert.deepEqual(mapped.publicPorts, { tcp: 4101, ws: 4102, kcp: 4103 });
+    assert.equal(mapped.wsPort, 3102);
+  });
+
+  it('brackets IPv6 literals in host:port', () => {
+    assert.equal(hostPort('fd00::7', 3109), '[fd00::7]:3109');
+    assert.equal(hostPort('[fd00::7]', 3109), '[fd00::7]:3109');
+    assert.equal(hostPort('10.0.0.7', 3109), '10.0.0.7:3109');
+  });
+
+  it('names the bad variable', () => {
+    assert.throws(() => loadCometConfig(new Env({ COMET_KCP: 'perhaps' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_KCP');
+    assert.throws(() => loadCometConfig(new Env({ COMET_PUBLIC_HOST: 'bad host!' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_PUBLIC_HOST');
+  });
+});
