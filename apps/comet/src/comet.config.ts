@@ -28,6 +28,7 @@ export interface CometConfig {
   sessionRefreshMs: number;
   registerIntervalMs: number;
   weight: number;
+  region: string;
   /** Rooms one connection may be in (its main room included). */
   maxRooms: number;
   /** How often room counts go to logic (goim's RenewOnline). */
@@ -85,6 +86,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     sessionRefreshMs: env.int('COMET_SESSION_REFRESH_MS', 60_000, 1_000, 3_600_000),
     registerIntervalMs: env.int('COMET_REGISTER_INTERVAL_MS', 5_000, 200, 60_000),
     weight: env.int('COMET_WEIGHT', 10, 0, 1_000),
+    region: env.str('COMET_REGION', '', /^[A-Za-z0-9_.-]{0,64}$/),
     maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),

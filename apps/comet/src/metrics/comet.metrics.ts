@@ -17,6 +17,9 @@ export class CometMetrics {
   readonly pushLatency: Histogram;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
   readonly kcpSessions: Gauge;
+  readonly rooms: Gauge;
+  /** Set by whoever knows the room count; read at scrape time so the gauge is never stale. */
+  roomCount: () => number = () => 0;
   readonly kcpDropped: Counter<'reason'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
@@ -31,6 +34,15 @@ export class CometMetrics {
     this.bytesIn = new Counter({ name: 'imgate_comet_bytes_in_total', help: 'Bytes received from clients', labelNames: ['transport'], registers });
     this.bytesOut = new Counter({ name: 'imgate_comet_bytes_out_total', help: 'Bytes written to clients', labelNames: ['transport'], registers });
     this.grpc = grpcServerTimer(registry, 'comet');
+    const metrics = this;
+    this.rooms = new Gauge({
+      name: 'imgate_comet_rooms',
+      help: 'Rooms with members on this comet',
+      registers,
+      collect() {
+        this.set(metrics.roomCount());
+      },
+    });
     this.kcpSessions = new Gauge({ name: 'imgate_comet_kcp_sessions', help: 'Open KCP sessions', registers });
     this.kcpDropped = new Counter({ name: 'imgate_comet_kcp_dropped_total', help: 'UDP datagrams dropped by the KCP listener, by reason', labelNames: ['reason'], registers });
     this.pushLatency = new Histogram({

@@ -5,6 +5,7 @@ import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import type { RoomDirectory } from '../connection/connection-context';
 import { LogicClient } from '../logic/logic.client';
+import { CometMetrics } from '../metrics/comet.metrics';
 
 /**
  * goim's RenewOnline: reports this comet's room counts to logic every interval and keeps the
@@ -22,10 +23,12 @@ export class OnlineReporter implements RoomDirectory, OnApplicationBootstrap, On
   constructor(
     private readonly buckets: Buckets,
     private readonly logic: LogicClient,
+    metrics: CometMetrics,
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     buckets.onRoomAdded((room) => this.announce(room));
+    metrics.roomCount = () => buckets.roomCounts().size;
   }
 
   /** Rooms added in one tick go to logic in one call. */

@@ -29,6 +29,7 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
       tcp: hostPort(publicHost, publicPorts.tcp),
       kcp: this.config.kcp.enabled ? hostPort(publicHost, publicPorts.kcp) : '',
       weight,
+      region: this.config.region,
       connections: this.buckets.size,
       draining: this.draining,
     };

@@ -1,5 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { RpcError } from '@imgate/common';
 import { NodesService } from './nodes.service';
+
+function regionOf(q: Record<string, unknown>): string {
+  const r = q.region ?? '';
+  if (typeof r !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(r)) throw RpcError.invalid('region must be up to 64 of [A-Za-z0-9_.-]');
+  return r;
+}
 
 /** The comet list for clients, best first (goim's /goim/nodes answer shape). */
 @Controller()
@@ -7,13 +14,13 @@ export class NodesController {
   constructor(private readonly nodes: NodesService) {}
 
   @Get(['goim/nodes/weighted', 'goim/nodes/instances'])
-  async weighted(): Promise<{ code: 0; message: ''; data: { nodes: Array<{ id: string; ws: string; tcp: string; weight: number }> } }> {
-    const nodes = await this.nodes.list();
+  async weighted(@Query() q: Record<string, unknown>): Promise<{ code: 0; message: ''; data: { nodes: Array<{ id: string; ws: string; tcp: string; weight: number }> } }> {
+    const nodes = await this.nodes.list(regionOf(q));
     return { code: 0, message: '', data: { nodes: nodes.map(({ id, ws, tcp, weight }) => ({ id, ws, tcp, weight })) } };
   }
 
   @Get('v1/nodes')
-  list(): ReturnType<NodesService['list']> {
-    return this.nodes.list();
+  list(@Query() q: Record<string, unknown>): ReturnType<NodesService['list']> {
+    return this.nodes.list(regionOf(q));
   }
 }

@@ -8,6 +8,8 @@ export interface CometNode {
   tcp: string;
   kcp: string;
   weight: number;
+  /** Where the comet runs (operator-defined, e.g. "eu-west"); clients may ask for their own first. */
+  region: string;
   connections: number;
   draining: boolean;
   /** Set by the registry when the node registers (ms since epoch). */
@@ -36,7 +38,8 @@ export function parseCometNode(json: string): CometNode | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
-  const strings = ['id', 'grpc', 'ws', 'tcp', 'kcp'] as const;
+  if (o.region === undefined) o.region = '';
+  const strings = ['id', 'grpc', 'ws', 'tcp', 'kcp', 'region'] as const;
   const numbers = ['weight', 'connections', 'updatedAt'] as const;
   if (!strings.every((k) => typeof o[k] === 'string')) return null;
   if (!numbers.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))) return null;
