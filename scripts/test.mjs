@@ -63,7 +63,7 @@ try {
   sh(process.execPath, ['scripts/proto-gen.mjs', '--check']);
   const dist = join(root, 'dist');
   if (only !== 'e2e') {
-    add(await suite('unit', pick(find(join(dist, 'libs'), '.spec.js').concat(find(join(dist, 'apps'), '.spec.js'), find(join(dist, 'packages'), '.spec.js'))), 2, 60_000));
+    add(await suite('unit', pick(find(join(dist, 'libs'), '.spec.js').concat(find(join(dist, 'apps'), '.spec.js'), find(join(dist, 'packages'), '.spec.js'), find(join(dist, 'bench'), '.spec.js'))), 2, 60_000));
   }
   if (only !== 'unit') {
     const e2e = pick(find(join(dist, 'apps'), '.e2e.js'));

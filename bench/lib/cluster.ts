@@ -1,0 +1,133 @@
+import * as grpc from '@grpc/grpc-js';
+import { type CometClient, loadCometProto } from '@imgate/proto';
+import { freePorts } from '@imgate/testing';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { BenchProc, distDir } from './procs';
+import { sleep } from './stats';
+
+/** logic, one comet and job as separate processes on the real Redis and Kafka, each with bench flags. */
+export interface BenchCluster {
+  run: string;
+  logicUrl: string;
+  logic: BenchProc;
+  job: BenchProc;
+  comet: { proc: BenchProc; ws: number; wsUrl: string; grpc: number; http: number; client: CometClient };
+  stop(): Promise<void>;
+}
+
+/** Node flags of every server under test: a CPU profile for the report, a GC (SIGUSR2) and a heap snapshot (SIGHUP) the bench can ask for. */
+export function serverFlags(profileDir: string): string[] {
+  return ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heapsnapshot-signal=SIGHUP', '-r', join(distDir(), 'bench/lib/role-hook.js')];
+}
+
+export async function waitReady(url: string, proc: BenchProc, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (!proc.running) throw new Error(`${proc.name} exited before ${url} answered:\n${proc.output.slice(-3000)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      last = `${res.status}`;
+      if (res.ok) return;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms (last: ${last})\n${proc.output.slice(-3000)}`);
+}
+
+export async function startBenchCluster(opts: { logDir: string; profileDir: string; cometFlags?: string[] }): Promise<BenchCluster> {
+  const run = `bench-${randomBytes(3).toString('hex')}`;
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'warn',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    REDIS_PREFIX: `${run}:`,
+    KAFKA_PUSH_TOPIC: `imgate-push-${run}`,
+    KAFKA_UPSTREAM_TOPIC: `imgate-upstream-${run}`,
+    KAFKA_PARTITIONS: '4',
+    REGISTRY_TTL_MS: '3000',
+    // Dev auth trusts the mid in the auth body: the bench measures the gateway, not JWT checks.
+    LOGIC_AUTH_MODE: 'dev',
+    COMET_REGISTER_INTERVAL_MS: '500',
+    JOB_REGISTRY_REFRESH_MS: '500',
+    JOB_GROUP_ID: `job-${run}`,
+    // At the end the bench closes its clients first; the comet need not wait for them to move.
+    COMET_DRAIN_TIMEOUT_MS: '1000',
+  };
+  const flags = serverFlags(opts.profileDir);
+  const main = (role: string) => join(distDir(), 'apps', role, 'src/main.js');
+  const started: BenchProc[] = [];
+  // comet first (it tells logic about every connection it drops), logic last.
+  const stop = async () => {
+    for (const p of [...started].reverse().sort((a, b) => Number(b.name === 'comet') - Number(a.name === 'comet'))) await p.stop();
+  };
+  try {
+    const [logicHttp, logicGrpc, jobHttp, tcp, ws, cometGrpc, cometHttp, kcp] = await freePorts(8);
+    const logic = new BenchProc('logic', main('logic'), {
+      execArgv: flags,
+      env: { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` },
+      logFile: join(opts.logDir, 'logic.log'),
+      cwd: opts.logDir,
+    });
+    started.push(logic);
+    await waitReady(`http://127.0.0.1:${logicHttp}/health/ready`, logic, 60_000);
+    const comet = new BenchProc('comet', main('comet'), {
+      execArgv: [...flags, ...(opts.cometFlags ?? [])],
+      env: {
+        ...env,
+        COMET_ID: `comet-${run}`,
+        COMET_TCP_PORT: String(tcp),
+        COMET_WS_PORT: String(ws),
+        COMET_GRPC_PORT: String(cometGrpc),
+        COMET_HTTP_PORT: String(cometHttp),
+        COMET_KCP_PORT: String(kcp),
+        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+      },
+      logFile: join(opts.logDir, 'comet.log'),
+      cwd: opts.logDir,
+    });
+    started.push(comet);
+    await waitReady(`http://127.0.0.1:${cometHttp}/health/ready`, comet, 60_000);
+    const job = new BenchProc('job', main('job'), {
+      execArgv: flags,
+      env: { ...env, JOB_HTTP_PORT: String(jobHttp) },
+      logFile: join(opts.logDir, 'job.log'),
+      cwd: opts.logDir,
+    });
+    started.push(job);
+    await waitReady(`http://127.0.0.1:${jobHttp}/health/ready`, job, 60_000);
+    const proto = loadCometProto();
+    const client = new proto.imgate.comet.Comet(`127.0.0.1:${cometGrpc}`, grpc.credentials.createInsecure());
+    return {
+      run,
+      logicUrl: `http://127.0.0.1:${logicHttp}`,
+      logic,
+      job,
+      comet: { proc: comet, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, grpc: cometGrpc, http: cometHttp, client },
+      async stop() {
+        client.close();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Values of the named metrics on a Prometheus text endpoint (labelled series summed). */
+export async function scrape(url: string, names: string[]): Promise<Record<string, number>> {
+  const text = await (await fetch(url, { signal: AbortSignal.timeout(10_000) })).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const sp = line.lastIndexOf(' ');
+    const brace = line.indexOf('{');
+    const name = brace >= 0 && brace < sp ? line.slice(0, brace) : line.slice(0, sp);
+    if (names.includes(name)) out[name] = (out[name] ?? 0) + Number(line.slice(sp + 1));
+  }
+  return out;
+}

@@ -1,0 +1,306 @@
+import type { SystemKey, SystemResult } from '../sections/fanout';
+import type { HeapBreakdown } from '../sections/heap';
+import type { LatencyResult } from '../sections/latency';
+import type { MemResult } from '../sections/memory';
+import type { Machine } from './machine';
+import type { ProfileSummary } from './profile';
+import { fmt, fmtInt } from './stats';
+
+export interface ProfileReport {
+  system: SystemKey;
+  process: string;
+  summary: ProfileSummary;
+}
+
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  command: string;
+  date: string;
+  durationS: number;
+  machine: Machine;
+  bodySize: number;
+  credit: number;
+  sampleEvery: number;
+  rounds: number;
+  warmupMs: number;
+  windowMs: number;
+  memory: { comet: MemResult; bare: MemResult; sio?: MemResult };
+  heaps: HeapBreakdown[];
+  fanout: SystemResult[];
+  latency: LatencyResult[];
+  profiles: ProfileReport[];
+  notes: string[];
+}
+
+export interface Target {
+  name: string;
+  ratio: number;
+  bound: number;
+  /** 'max': ratio must stay at or under bound; 'min': at or over. */
+  kind: 'max' | 'min';
+  detail: string;
+}
+
+const kib = (b: number) => `${(b / 1024).toFixed(2)} KiB`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const cores = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+export function sys(r: BenchResults, key: SystemKey): SystemResult | undefined {
+  return r.fanout.find((s) => s.key === key);
+}
+
+export function targets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  const { comet, bare } = r.memory;
+  comet.points.forEach((p, i) => {
+    const b = bare.points[i];
+    out.push({ name: `memory/connection, RSS, comet vs bare ws @ ${fmtInt(p.connections)}`, ratio: p.rssPerConn / b.rssPerConn, bound: 1.3, kind: 'max', detail: `${kib(p.rssPerConn)} vs ${kib(b.rssPerConn)}` });
+    out.push({ name: `memory/connection, heap, comet vs bare ws @ ${fmtInt(p.connections)}`, ratio: p.heapPerConn / b.heapPerConn, bound: 1.3, kind: 'max', detail: `${kib(p.heapPerConn)} vs ${kib(b.heapPerConn)}` });
+  });
+  const [cb, cc, cf, cs] = (['bare', 'comet', 'full', 'sio'] as const).map((k) => sys(r, k));
+  if (cb && cc) out.push({ name: 'room fan-out, comet alone vs bare ws', ratio: cc.median / cb.median, bound: 0.8, kind: 'min', detail: `${fmtInt(cc.median)} vs ${fmtInt(cb.median)} msgs/s` });
+  if (cf && cs) out.push({ name: 'room fan-out, full path vs Socket.IO + Redis adapter', ratio: cf.median / cs.median, bound: 5, kind: 'min', detail: `${fmtInt(cf.median)} vs ${fmtInt(cs.median)} msgs/s` });
+  return out;
+}
+
+export function met(t: Target): boolean {
+  return t.kind === 'max' ? t.ratio <= t.bound : t.ratio >= t.bound;
+}
+
+export function verdict(t: Target): string {
+  if (met(t)) return 'met';
+  const by = t.kind === 'max' ? t.ratio / t.bound - 1 : 1 - t.ratio / t.bound;
+  return `**missed** by ${pct(by)}`;
+}
+
+function median3(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** CPU split of a system's runs (median per group over the runs), in cores. */
+export function cpuSplit(s: SystemResult): Record<string, number> {
+  const keys = new Set(s.runs.flatMap((r) => Object.keys(r.cpu.groups)));
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = median3(s.runs.map((r) => r.cpu.groups[k]));
+  out.driver = median3(s.runs.map((r) => r.cpu.driver));
+  out.machine = median3(s.runs.map((r) => r.cpu.machine));
+  return out;
+}
+
+function cpuText(split: Record<string, number>): string {
+  return Object.entries(split)
+    .filter(([k]) => k !== 'machine')
+    .map(([k, v]) => `${k} ${cores(v)}`)
+    .join(', ');
+}
+
+export function consoleTable(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push('', `=== imgate benchmarks (${r.mode}, ${r.durationS.toFixed(0)} s) ===`, '');
+  lines.push('Memory per idle authenticated WebSocket connection (after GC):');
+  for (const m of [r.memory.comet, r.memory.bare, r.memory.sio].filter((x): x is MemResult => !!x)) {
+    for (const p of m.points) lines.push(`  ${m.label.padEnd(26)} @ ${String(p.connections).padStart(6)}: RSS ${kib(p.rssPerConn).padStart(11)}  heap ${kib(p.heapPerConn).padStart(11)}`);
+  }
+  lines.push('', `Room fan-out (${fmtInt(r.fanout[0]?.members ?? 0)} members, ${r.bodySize}-byte messages, median of ${r.rounds} runs):`);
+  const bare = sys(r, 'bare')?.median ?? Number.NaN;
+  for (const s of r.fanout) lines.push(`  ${s.label.padEnd(34)} ${fmtInt(s.median).padStart(11)} msgs/s  (${fmt(s.median / bare)}x bare ws)  cpu: ${cpuText(cpuSplit(s))}`);
+  lines.push('', 'Push latency through the full path:');
+  for (const l of r.latency) lines.push(`  ${l.label.padEnd(34)} @ ${l.rate}/s: p50 ${fmt(l.p50, 1)} ms  p99 ${fmt(l.p99, 1)} ms  p999 ${fmt(l.p999, 1)} ms  (${fmtInt(l.samples)} samples)`);
+  lines.push('', 'Targets:');
+  for (const t of targets(r)) lines.push(`  ${t.name.padEnd(62)} ${fmt(t.ratio)}x (${t.kind === 'max' ? '<=' : '>='} ${t.bound}x)  ${verdict(t).replace(/\*/g, '')}`);
+  return lines.join('\n');
+}
+
+function heapOf(r: BenchResults, label: string): HeapBreakdown | undefined {
+  return r.heaps.find((h) => h.label === label);
+}
+
+function perConnType(h: HeapBreakdown | undefined, type: string): { perConn: number; bytesPerConn: number } | undefined {
+  return h?.types.find((t) => t.type === type);
+}
+
+function heapSection(r: BenchResults): string[] {
+  const c = heapOf(r, 'comet');
+  const b = heapOf(r, 'bare ws');
+  if (!c || !b) return [];
+  const out: string[] = [];
+  out.push(
+    `What one connection keeps on the V8 heap, by object type: a heap snapshot with the fan-out room connected (${fmtInt(c.connections)} connections), minus one taken after they closed, divided by the number of connections (taken at the end of the run). \`(array)\`, \`(string)\`, \`(hidden)\` and \`closure\` are V8 internals: backing stores of arrays, Maps and Sets, strings, listener closures.`,
+    '',
+    `| object type | comet: objects / conn | comet: bytes / conn | bare ws: objects / conn | bare ws: bytes / conn |`,
+    '|---|---:|---:|---:|---:|',
+  );
+  const types = [...new Set([...c.types.slice(0, 16).map((t) => t.type), ...b.types.slice(0, 6).map((t) => t.type)])];
+  for (const t of types) {
+    const x = perConnType(c, t);
+    const y = perConnType(b, t);
+    const cell = (v?: { perConn: number; bytesPerConn: number }) => (v ? [fmt(v.perConn), fmtInt(v.bytesPerConn)] : ['', '']);
+    out.push(`| \`${t}\` | ${cell(x).join(' | ')} | ${cell(y).join(' | ')} |`);
+  }
+  out.push(`| **all types** | | **${fmtInt(c.total)}** | | **${fmtInt(b.total)}** |`, '');
+  return out;
+}
+
+/** Findings that hold while the data shows them (they disappear from the report once fixed). */
+function heapFindings(r: BenchResults): string[] {
+  const c = heapOf(r, 'comet');
+  const b = heapOf(r, 'bare ws');
+  const out: string[] = [];
+  const req = perConnType(c, 'IncomingMessage');
+  if (req && req.perConn >= 0.9 && !((perConnType(b, 'IncomingMessage')?.perConn ?? 0) >= 0.9)) {
+    out.push(
+      `- **comet keeps every connection's HTTP upgrade request alive** (${fmt(req.perConn)} \`IncomingMessage\` per connection, ${fmtInt(req.bytesPerConn)} B for the object alone, more for its headers' strings and arrays and its \`ReadableState\`; the bare server keeps none). In \`apps/comet/src/transport/ws.listener.ts\` the \`upgrade\` handler registers \`socket.on('error', () => undefined)\` in the same scope as \`(ws) => this.accept(ws, socket, req)\`; V8 gives both closures one context holding \`req\` (and \`head\`), and the error listener lives as long as the socket. Fix: read \`req.socket.remoteAddress\` before \`handleUpgrade\` and pass that string to \`accept\`, and register a module-level no-op as the error listener.`,
+    );
+  }
+  const dec = perConnType(c, 'TextDecoder');
+  if (dec && dec.perConn >= 0.9) {
+    out.push(
+      `- **a \`TextDecoder\` per connection** (${fmt(dec.perConn)} per connection, ${fmtInt(dec.bytesPerConn)} B each): \`RoomOps\` (\`apps/comet/src/connection/room-ops.ts\`) creates one per connection to decode op-12/23 room names; a module-level decoder does the same work.`,
+    );
+  }
+  return out;
+}
+
+function profileSection(r: BenchResults): string[] {
+  const out: string[] = [];
+  for (const p of r.profiles) {
+    const s = p.summary;
+    out.push(`**${p.process}** during the ${sys(r, p.system)?.label ?? p.system} windows: main thread busy ${pct(s.busy)}, GC ${pct(s.gc)}.`);
+    out.push('');
+    out.push('| where (self time) | share | top functions (self time) | share |', '|---|---:|---|---:|');
+    const n = Math.max(s.categories.length, s.functions.length);
+    for (let i = 0; i < n; i++) {
+      const c = s.categories[i];
+      const f = s.functions[i];
+      out.push(`| ${c ? c.name : ''} | ${c ? pct(c.share) : ''} | ${f ? `\`${f.name}\`` : ''} | ${f ? pct(f.share) : ''} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+/** What bounded each missed target, from this run's CPU accounting and profiles. */
+function boundNotes(r: BenchResults): string[] {
+  const out: string[] = [];
+  const ncpu = Number(r.machine.nproc) || 2;
+  for (const t of targets(r)) {
+    if (met(t)) continue;
+    if (t.name.startsWith('room fan-out')) {
+      const key: SystemKey = t.name.includes('comet alone') ? 'comet' : 'full';
+      const s = sys(r, key)!;
+      const split = cpuSplit(s);
+      const prof = r.profiles.find((p) => p.system === key && p.process.startsWith('comet'));
+      out.push(
+        `- **${t.name}**: ${fmt(t.ratio)}× against ${t.bound}× (${verdict(t).replace(/\*/g, '')}). ` +
+          `During these runs the machine was ${cores(split.machine)} of ${ncpu} cores busy (${cpuText(split)}).` +
+          (prof ? ` The comet's main thread was busy ${pct(prof.summary.busy)} of the window, ${pct(prof.summary.gc)} in GC; its top self time: ${prof.summary.functions.slice(0, 3).map((f) => `\`${f.name}\` ${pct(f.share)}`).join(', ')}.` : ''),
+      );
+    } else {
+      out.push(`- **${t.name}**: ${fmt(t.ratio)}× against ${t.bound}× (${verdict(t).replace(/\*/g, '')}): ${t.detail}. See *What a connection keeps* below for the objects behind it.`);
+    }
+  }
+  return out;
+}
+
+export function markdown(r: BenchResults, chartPath: string): string {
+  const L: string[] = [];
+  const m = r.machine;
+  const bare = sys(r, 'bare')?.median ?? Number.NaN;
+  L.push('# Benchmarks', '');
+  L.push(`Generated by \`${r.command}\` (${r.mode} mode) on ${r.date}, in ${r.durationS.toFixed(0)} s, at commit ${m.commit}. Every ratio below compares two figures measured in this one run; rerunning overwrites this file and the chart.`, '');
+  L.push(`![benchmark results](${chartPath})`, '');
+  L.push('## Targets (issue 3)', '');
+  L.push('| target | measured ratio | bound | figures | result |', '|---|---:|---:|---|---|');
+  for (const t of targets(r)) L.push(`| ${t.name} | ${fmt(t.ratio)}× | ${t.kind === 'max' ? '≤' : '≥'} ${t.bound}× | ${t.detail} | ${verdict(t)} |`);
+  L.push('');
+  const notes = boundNotes(r);
+  if (notes.length) L.push('Where a target is missed, by how much and what bounded it in this run (more under *Where the time goes*):', '', ...notes, '');
+  L.push('## Machine', '');
+  L.push(`- CPU: ${m.cpu}; \`nproc\`: ${m.nproc}`, `- Node ${m.node}; ${m.kernel}`, `- open files per process: soft ${m.nofile.soft}, hard ${m.nofile.hard}`, '- `free -h`:', '', '```', m.free, '```', '');
+  L.push(
+    `Everything runs on this one machine over loopback: the servers under test, Redis, Kafka (a JVM), the load-client processes and the driver. With ${m.nproc} cores the load clients and the servers compete for CPU, so absolute figures are far below what a server gets from dedicated client machines; the ratios compare systems under the same handicap. The CPU columns show where the cores went.`,
+    '',
+  );
+  L.push('## How it was run', '');
+  L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', '```', '');
+  L.push(
+    '`npm run bench` builds (`npm run build`), ensures Redis and Kafka (`bash scripts/services.sh up`), raises the open-files limit to the hard limit, then runs `node dist/bench/run.js`. The servers under test run as their own processes, started as',
+    '`node --expose-gc --cpu-prof --cpu-prof-dir=<out>/profiles -r dist/bench/lib/role-hook.js <main.js>` (role-hook: `SIGUSR2` runs a full GC before memory is sampled; the CPU profile is sliced to the measured windows below). Every server is profiled the same way, so the profiler\'s small overhead is on both sides of each ratio.',
+    '',
+  );
+  L.push(
+    `- imgate: logic, one comet and job (\`dist/apps/*/src/main.js\`) on the real Redis and Kafka, \`LOGIC_AUTH_MODE=dev\`, \`LOG_LEVEL=warn\`, otherwise default settings (job batching window 10 ms, up to 64 messages per room batch; comet slow-consumer bound 256 KiB).`,
+    '- bare ws (`bench/baselines/bare-ws.ts`): `ws` 8 with `perMessageDeflate: false`, the same goim auth packets (op 7 → op 8 with a JSON reply), a session map by key and a room map, heartbeat replies; broadcast is `ws.send(packet)` to each member.',
+    '- Socket.IO 4 (`bench/baselines/socketio-server.ts`): websocket transport, `@socket.io/redis-adapter` on the same Redis; every client joins one room. A second Socket.IO process (`socketio-publisher.ts`) emits to the room through the adapter, the way a business service would.',
+    `- Load clients (\`bench/load-client.ts\`): child processes of the driver, each with its own source address in 127/8, speaking raw WebSocket over TCP. They authenticate (goim op 7 → op 8, or Socket.IO's \`40\` connect), heartbeat every 60 s (engine.io pings answered), and then only parse frame headers to count messages; one connection in ${r.sampleEvery} decodes everything and checks each message (sequence without gap or repeat, size) and its latency.`,
+    '',
+  );
+  L.push('## 1. Memory per idle authenticated WebSocket connection', '');
+  L.push(
+    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), settled, then a full GC (`gc()` twice) and the median of three samples. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
+    '',
+  );
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  L.push('| server | connections | RSS | RSS / connection | heap used | heap / connection | V8 heap committed |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const x of [r.memory.comet, r.memory.bare, r.memory.sio].filter((v): v is MemResult => !!v)) {
+    L.push(`| ${x.label} | idle | ${mib(x.base.rss)} | | ${mib(x.base.heap)} | | ${mib(x.base.heapTotal)} |`);
+    for (const p of x.points) L.push(`| ${x.label} | ${fmtInt(p.connections)} | ${mib(p.sample.rss)} | **${kib(p.rssPerConn)}** | ${mib(p.sample.heap)} | **${kib(p.heapPerConn)}** | ${mib(p.sample.heapTotal)} |`);
+  }
+  L.push('');
+  const slope = (x: MemResult) => {
+    const [a, b] = x.points;
+    return b ? `${kib((b.sample.rss - a.sample.rss) / (b.connections - a.connections))} RSS, ${kib((b.sample.heap - a.sample.heap) / (b.connections - a.connections))} heap` : 'n/a';
+  };
+  L.push(`Marginal cost between the two points (the extra connections only): comet ${slope(r.memory.comet)}; bare ws ${slope(r.memory.bare)}.`, '');
+  for (const n of r.notes.filter((x) => x.startsWith('memory:'))) L.push(`- ${n.slice(8)}`);
+  L.push('');
+  const heap = heapSection(r);
+  if (heap.length) {
+    L.push('### What a connection keeps', '', ...heap);
+    const findings = heapFindings(r);
+    if (findings.length) L.push('Found in this run\'s snapshots:', '', ...findings, '');
+  }
+  const members = r.fanout[0]?.members ?? 0;
+  L.push('## 2. Room fan-out', '');
+  L.push(
+    `One room of ${fmtInt(members)} members on one server process; ${r.bodySize}-byte messages, one message per send. The driver sends as fast as each system takes messages, but never more than ${r.credit} messages ahead of the average member (so output buffers stay bounded and no member is cut as a slow consumer); delivered messages per second are counted at the clients over a ${r.windowMs / 1000} s window after ${r.warmupMs / 1000} s of warm-up; then sending stops and everything drains, and every message sent must have reached every member. ${r.rounds} rounds, the order of the systems rotated each round; the table gives the median run.`,
+    '',
+  );
+  L.push(
+    '- **bare ws**: the driver asks the bare server (IPC) to broadcast; at most 2 messages unanswered.',
+    '- **comet alone**: gRPC `Comet.BroadcastRoom` (one body per call) straight to the comet; at most 2 calls unanswered.',
+    '- **full path**: `POST /goim/push/room?operation=1000&type=live&room=bench` to logic (answered once Kafka acknowledged) → Kafka → job (batches per room) → comet `Deliver`; at most 32 requests unanswered.',
+    '- **Socket.IO**: the publisher process `io.to(room).emit("m", body)` through the Redis adapter; at most 2 unanswered.',
+    '',
+  );
+  L.push('| system | delivered msgs/s (median) | runs | vs bare ws | all delivered | sampled checks | CPU in cores (median run) |', '|---|---:|---|---:|---|---|---|');
+  for (const s of r.fanout) {
+    const lost = s.runs.reduce((a, x) => a + (x.expected - x.delivered), 0);
+    const v = s.verify;
+    const checks = `${fmtInt(v.messages)} msgs: ${v.gaps} missing, ${v.dups} repeated, ${v.bad} malformed${s.key === 'full' ? '' : `, ${v.reordered} out of order`}`;
+    L.push(
+      `| ${s.label} | **${fmtInt(s.median)}** | ${s.runs.map((x) => fmtInt(x.rate)).join(' / ')} | ${fmt(s.median / bare)}× | ${lost === 0 ? 'yes' : `**${fmtInt(lost)} missing**`} | ${checks} | ${cpuText(cpuSplit(s))}; machine ${cores(cpuSplit(s).machine)} |`,
+    );
+  }
+  L.push('');
+  L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *machine* everything on the machine.', '');
+  L.push('## 3. Push latency through the full path', '');
+  L.push(
+    'HTTP push to logic → Kafka → job → comet → WebSocket client, pushes on a fixed schedule. *To a user*: `POST /goim/push/mids`, round robin over 20 users whose clients run in the driver (one clock for send and receipt). *To a room*: `POST /goim/push/room` to the whole fan-out room, timed at the sampled member connections in the client processes (send time carried in the message; same machine, same clock).',
+    '',
+  );
+  L.push('| push | rate | messages | samples | p50 | p90 | p99 | p999 | max | HTTP answer p50 / p99 |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const l of r.latency) {
+    L.push(
+      `| ${l.label} | ${l.rate}/s | ${fmtInt(l.sent)} | ${fmtInt(l.samples)} | ${fmt(l.p50, 1)} ms | ${fmt(l.p90, 1)} ms | ${fmt(l.p99, 1)} ms | ${fmt(l.p999, 1)} ms | ${fmt(l.max, 1)} ms | ${l.httpP50 !== undefined ? `${fmt(l.httpP50, 1)} / ${fmt(l.httpP99 ?? Number.NaN, 1)} ms` : ''} |`,
+    );
+  }
+  L.push('');
+  L.push('## Where the time goes (CPU profiles of the fan-out windows)', '');
+  L.push('Self time of each server process\'s main thread, from `--cpu-prof`, counting only the samples inside that system\'s measured windows. *(program)* is V8/native work outside JavaScript; native functions without a file (e.g. `writeBuffer`, `writev`) are the socket write system calls.', '');
+  L.push(...profileSection(r));
+  const other = r.notes.filter((x) => !x.startsWith('memory:'));
+  if (other.length) L.push('## Notes', '', ...other.map((n) => `- ${n}`), '');
+  return L.join('\n');
+}

@@ -1,0 +1,300 @@
+// imgate's benchmark harness: `npm run bench` (full) or `npm run bench -- --quick`.
+// Memory per connection, room fan-out and push latency, each beside a baseline measured in the
+// same run; prints progress and a table, writes docs/benchmarks.md and docs/benchmarks/results.svg.
+// Options: --quick, --rounds N, --members N (fan-out room and first memory point), --settle S
+// (seconds before each memory sample), --credit N (messages the driver may run ahead), --no-doc.
+import 'reflect-metadata';
+import { freePorts, repoRoot } from '@imgate/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chart } from './lib/chart';
+import { type BenchCluster, scrape, serverFlags, startBenchCluster } from './lib/cluster';
+import { ClientPool } from './lib/client-pool';
+import { infraPids } from './lib/cpu';
+import { machine } from './lib/machine';
+import { BenchProc, distDir, killAllNow, stopAll } from './lib/procs';
+import { findProfile, summarizeProfile } from './lib/profile';
+import { type BenchResults, consoleTable, markdown, type ProfileReport, sys } from './lib/report';
+import { type FanoutSystem, prime, runFanout, type SystemKey } from './sections/fanout';
+import { type LatencyResult, midsLatency, roomLatency } from './sections/latency';
+import { cometMemory, ipcMemory, measureMemory, type MemResult } from './sections/memory';
+import { sleep } from './lib/stats';
+import { heapBreakdown, type HeapBreakdown } from './sections/heap';
+import { bareSender, cometSender, httpRoomSender, sioSender } from './sections/senders';
+
+const BODY = 128;
+
+const PER_PROCESS = 2_500;
+const SAMPLE_EVERY = 250;
+/** Descriptors a server process needs beside its client sockets. */
+const FD_MARGIN = 200;
+
+interface Mode {
+  name: 'quick' | 'full';
+  members: number;
+  memMax: number;
+  rounds: number;
+  warmupMs: number;
+  windowMs: number;
+  settleMs: number;
+  /** How many messages the fan-out driver may run ahead of the average member. */
+  credit: number;
+  mids: { pushes: number; rate: number };
+  room: { rate: number; count: number };
+}
+
+function argValue(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
+  return v;
+}
+
+function mode(): Mode {
+  const quick = process.argv.includes('--quick');
+  const m: Mode = quick
+    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 15_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
+    : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 20_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
+  const members = argValue('members');
+  if (members) {
+    m.members = members;
+    m.memMax = 2 * members;
+  }
+  m.rounds = argValue('rounds') ?? m.rounds;
+  m.settleMs = (argValue('settle') ?? m.settleMs / 1000) * 1000;
+  m.credit = argValue('credit') ?? m.credit;
+  return m;
+}
+
+const started = Date.now();
+function log(line: string): void {
+  const s = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  console.log(`[${s}s] ${line}`);
+}
+
+async function main(): Promise<void> {
+  const m = mode();
+  const mach = machine();
+  const notes: string[] = [];
+  const cores = Number(mach.nproc) || 2;
+  const fdCap = Math.floor((mach.nofile.soft - FD_MARGIN) / 100) * 100;
+  if (m.memMax > fdCap) {
+    notes.push(
+      `memory: the second point is ${fdCap.toLocaleString('en-US')} connections, not ${m.memMax.toLocaleString('en-US')}: one process may open ${mach.nofile.soft} files here (hard limit ${mach.nofile.hard}; raising it needs CAP_SYS_RESOURCE, which this machine does not grant), and the server needs ${FD_MARGIN} descriptors to spare.`,
+    );
+    m.memMax = fdCap;
+  }
+  if (m.members > m.memMax) throw new Error(`--members ${m.members} exceeds the ${m.memMax} connections one process may hold here`);
+  const out = join(repoRoot(), 'test-output', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const profileDir = join(out, 'profiles');
+  mkdirSync(profileDir, { recursive: true });
+  log(`imgate bench, ${m.name} mode: ${cores} cores, Node ${mach.node}, ${mach.cpu}; logs and profiles in ${out}`);
+  log(`  memory at ${m.members} and ${m.memMax} connections; fan-out to ${m.members} members, ${m.rounds} rounds of ${m.warmupMs / 1000}+${m.windowMs / 1000} s; latency at ${m.mids.rate}/s and ${m.room.rate}/s`);
+
+  const flags = serverFlags(profileDir);
+  const pools: ClientPool[] = [];
+  let cluster: BenchCluster | undefined;
+  try {
+    // ---- servers ------------------------------------------------------------------------------
+    log('[1/4] starting servers: logic, comet, job (real Redis + Kafka) and a bare ws server');
+    cluster = await startBenchCluster({ logDir: out, profileDir });
+    const [barePort, sioPort] = await freePorts(2);
+    const bare = new BenchProc('bare-ws', join(distDir(), 'bench/baselines/bare-ws.js'), { execArgv: flags, args: [String(barePort)], logFile: join(out, 'bare-ws.log'), cwd: out });
+    await bare.next('ready', 10_000);
+
+    // ---- memory -------------------------------------------------------------------------------
+    log(`[2/4] memory per idle authenticated connection at ${m.members} and ${m.memMax}`);
+    const clientBase = { perProcess: PER_PROCESS, sampleEvery: SAMPLE_EVERY, bodySize: BODY, logDir: out };
+    const mem = await measureMemory(
+      [
+        { label: 'comet', name: 'comet', measure: cometMemory(cluster.comet.proc, cluster.comet.http), pool: { ...clientBase, kind: 'imgate', port: cluster.comet.ws, path: '/sub' }, room: 'live://bench', idleRoom: 'live://idle', firstMid: 2_000_000 },
+        { label: 'bare ws', name: 'bare', measure: ipcMemory(bare), pool: { ...clientBase, kind: 'bare', port: barePort, path: '/sub' }, room: 'bench', idleRoom: 'idle', firstMid: 1_000_000 },
+      ],
+      [m.members, m.memMax],
+      m.settleMs,
+      log,
+    );
+    pools.push(...mem.pools);
+    const [cometMem, bareMem] = [{ result: mem.results[0], pool: mem.pools[0] }, { result: mem.results[1], pool: mem.pools[1] }];
+
+    // ---- fan-out ------------------------------------------------------------------------------
+    log(`[3/4] room fan-out to ${m.members} members: starting Socket.IO (server + publisher, Redis adapter)`);
+    const key = `bench-sio-${cluster.run}`;
+    const sioServer = new BenchProc('socketio-server', join(distDir(), 'bench/baselines/socketio-server.js'), {
+      execArgv: flags,
+      args: [String(sioPort), key, 'bench'],
+      env: { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      logFile: join(out, 'socketio-server.log'),
+    });
+    await sioServer.next('ready', 15_000);
+    const publisher = new BenchProc('socketio-publisher', join(distDir(), 'bench/baselines/socketio-publisher.js'), {
+      execArgv: flags,
+      args: [key, 'bench'],
+      env: { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      logFile: join(out, 'socketio-publisher.log'),
+    });
+    await publisher.next('ready', 15_000);
+    // Socket.IO's memory per connection is for reference only (full mode: it costs two settles).
+    const sioMeasure = ipcMemory(sioServer);
+    const sioBase = m.name === 'full' ? await sleep(m.settleMs).then(sioMeasure) : undefined;
+    const sioPool = await ClientPool.start({ ...clientBase, name: 'sio', kind: 'sio', port: sioPort, path: '/socket.io/?EIO=4&transport=websocket', total: m.members, room: 'bench', firstMid: 3_000_000 }, log);
+    pools.push(sioPool);
+    let sioMem: MemResult | undefined;
+    if (sioBase) {
+      const at = await sleep(m.settleMs).then(sioMeasure);
+      sioMem = {
+        label: 'Socket.IO 4 (for reference)',
+        base: sioBase,
+        points: [{ connections: m.members, rssPerConn: (at.rss - sioBase.rss) / m.members, heapPerConn: (at.heap - sioBase.heap) / m.members, sample: at }],
+      };
+    }
+
+    const infra = infraPids();
+    // comet alone and the full path reach the same clients, so they continue one sequence.
+    const cometSeq = { n: 0 };
+    const c = cluster;
+    const systems: FanoutSystem[] = [
+      { key: 'bare', label: 'bare ws (ceiling)', pool: bareMem.pool, send: bareSender(bare, 'bench'), maxInFlight: 2, seq: { n: 0 }, cpu: () => ({ server: [bare.pid], clients: bareMem.pool.pids() }) },
+      { key: 'comet', label: 'comet alone (gRPC)', pool: cometMem.pool, send: cometSender(c.comet.client, 'live://bench'), maxInFlight: 2, seq: cometSeq, cpu: () => ({ server: [c.comet.proc.pid], clients: cometMem.pool.pids() }) },
+      {
+        key: 'full',
+        label: 'full path (HTTP→Kafka→job→comet)',
+        pool: cometMem.pool,
+        send: httpRoomSender(c.logicUrl, 'live', 'bench', 32),
+        maxInFlight: 32,
+        seq: cometSeq,
+        cpu: () => ({ server: [c.comet.proc.pid], pipeline: [c.logic.pid, c.job.pid], kafka: infra.kafka, redis: infra.redis, clients: cometMem.pool.pids() }),
+      },
+      { key: 'sio', label: 'Socket.IO 4 + Redis adapter', pool: sioPool, send: sioSender(publisher), maxInFlight: 2, seq: { n: 0 }, cpu: () => ({ server: [sioServer.pid], pipeline: [publisher.pid], redis: infra.redis, clients: sioPool.pids() }) },
+    ];
+    log('    priming each system (a few messages end to end)');
+    for (const s of systems) await prime(s, BODY, 60_000);
+    const fanout = await runFanout(systems, m.rounds, { bodySize: BODY, credit: m.credit, warmupMs: m.warmupMs, windowMs: m.windowMs, drainMs: 30_000, cores }, log);
+    for (const s of fanout) if (s.verify.gaps || s.verify.dups || s.verify.bad) notes.push(`${s.label}: sampled connections saw ${s.verify.gaps} missing, ${s.verify.dups} repeated and ${s.verify.bad} malformed messages.`);
+    // The full path's order is the order logic took concurrent HTTP requests in, not the send order.
+    for (const s of fanout) if (s.key !== 'full' && s.verify.reordered) notes.push(`${s.label}: ${s.verify.reordered} messages arrived after a later one at sampled connections.`);
+
+    // ---- latency ------------------------------------------------------------------------------
+    log('[4/4] what a connection keeps on the heap (snapshots), then push latency through the full path');
+    await sioPool.close();
+    await Promise.all([sioServer.stop(), publisher.stop()]);
+    const heaps: HeapBreakdown[] = [];
+    heaps.push(
+      await heapBreakdown('bare ws', bare, bareMem.pool, out, { responsive: () => bare.request({ type: 'mem' }), connections: async () => (await bare.request<{ sessions: number }>({ type: 'mem' })).sessions }, log),
+    );
+    await bare.stop();
+    const latency: LatencyResult[] = [];
+    latency.push(
+      await midsLatency({ logicUrl: c.logicUrl, wsUrl: c.comet.wsUrl, pushes: m.mids.pushes, rate: m.mids.rate, clients: 20, firstMid: 9_000_000, authBody: async (mid) => ({ mid, accepts: [1000] }), log }),
+    );
+    log(`    to a user: p50 ${latency[0].p50.toFixed(1)} ms, p99 ${latency[0].p99.toFixed(1)} ms, p999 ${latency[0].p999.toFixed(1)} ms`);
+    const full = systems.find((s) => s.key === 'full')!;
+    latency.push(await roomLatency(cometMem.pool, full.send, { rate: m.room.rate, count: m.room.count, bodySize: BODY, seq: () => full.seq.n++, log }));
+    log(`    to the room: p50 ${latency[1].p50.toFixed(1)} ms, p99 ${latency[1].p99.toFixed(1)} ms, p999 ${latency[1].p999.toFixed(1)} ms`);
+
+    const cometMetrics = `http://127.0.0.1:${c.comet.http}/metrics`;
+    heaps.unshift(
+      await heapBreakdown(
+        'comet',
+        c.comet.proc,
+        cometMem.pool,
+        out,
+        { responsive: () => scrape(cometMetrics, []), connections: async () => (await scrape(cometMetrics, ['imgate_comet_connections'])).imgate_comet_connections ?? 0 },
+        log,
+      ),
+    );
+
+    // ---- profiles and report ------------------------------------------------------------------
+    log('stopping; reading CPU profiles');
+    await c.stop();
+    cluster = undefined;
+    const windows = (k: SystemKey) => sys({ fanout } as BenchResults, k)?.runs.map((r) => r.window) ?? [];
+    const profiles: ProfileReport[] = [];
+    const addProfile = (system: SystemKey, name: string, pid: number) => {
+      const file = findProfile(profileDir, pid);
+      if (file) profiles.push({ system, process: name, summary: summarizeProfile(file, windows(system)) });
+      else notes.push(`no CPU profile found for ${name} (pid ${pid})`);
+    };
+    addProfile('bare', 'bare ws server', bare.pid);
+    addProfile('comet', 'comet', c.comet.proc.pid);
+    addProfile('full', 'comet', c.comet.proc.pid);
+    addProfile('full', 'logic', c.logic.pid);
+    addProfile('full', 'job', c.job.pid);
+    addProfile('sio', 'Socket.IO server', sioServer.pid);
+
+    const results: BenchResults = {
+      mode: m.name,
+      command: m.name === 'quick' ? 'npm run bench -- --quick' : 'npm run bench',
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      durationS: (Date.now() - started) / 1000,
+      machine: mach,
+      bodySize: BODY,
+      credit: m.credit,
+      sampleEvery: SAMPLE_EVERY,
+      rounds: m.rounds,
+      warmupMs: m.warmupMs,
+      windowMs: m.windowMs,
+      memory: { comet: cometMem.result, bare: bareMem.result, sio: sioMem },
+      heaps,
+      fanout,
+      latency,
+      profiles,
+      notes,
+    };
+    writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
+    console.log(consoleTable(results));
+    if (!process.argv.includes('--no-doc')) writeDocs(results);
+    log(`done in ${results.durationS.toFixed(0)} s`);
+  } finally {
+    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+    if (cluster) await cluster.stop().catch(() => undefined);
+    await stopAll();
+  }
+}
+
+function writeDocs(r: BenchResults): void {
+  const docs = join(repoRoot(), 'docs');
+  mkdirSync(join(docs, 'benchmarks'), { recursive: true });
+  const [c, b] = [r.memory.comet, r.memory.bare];
+  const memGroups = c.points.flatMap((p) => [`RSS @${p.connections / 1000}k`, `heap @${p.connections / 1000}k`]);
+  const svg = chart(`imgate benchmarks (${r.mode} mode, ${r.date.slice(0, 10)}, ${r.machine.nproc} cores, one machine)`, [
+    {
+      title: 'Memory per idle connection',
+      unit: 'KiB per connection (lower is better)',
+      groups: memGroups,
+      series: [
+        { name: 'comet', color: '#2b6cb0', values: c.points.flatMap((p) => [p.rssPerConn / 1024, p.heapPerConn / 1024]) },
+        { name: 'bare ws', color: '#a0aec0', values: b.points.flatMap((p) => [p.rssPerConn / 1024, p.heapPerConn / 1024]) },
+      ],
+    },
+    {
+      title: `Room fan-out, ${(r.fanout[0]?.members ?? 0).toLocaleString('en-US')} members`,
+      unit: 'messages delivered per second (higher is better)',
+      groups: ['delivered msgs/s'],
+      series: r.fanout.map((s, i) => ({ name: s.label.replace(/ \(.*\)$/, ''), color: ['#a0aec0', '#2b6cb0', '#2f855a', '#c05621'][i], values: [s.median] })),
+    },
+    {
+      title: 'Push latency, full path',
+      unit: 'milliseconds (lower is better)',
+      groups: ['p50', 'p99', 'p999'],
+      series: r.latency.map((l, i) => ({ name: `${l.label.replace(/ \(mids\)$/, '')} @${l.rate}/s`, color: ['#2b6cb0', '#2f855a'][i], values: [l.p50, l.p99, l.p999] })),
+    },
+  ]);
+  writeFileSync(join(docs, 'benchmarks', 'results.svg'), svg);
+  writeFileSync(join(docs, 'benchmarks.md'), markdown(r, 'benchmarks/results.svg'));
+  log('wrote docs/benchmarks.md and docs/benchmarks/results.svg');
+}
+
+process.on('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: stopping every process the bench started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
