@@ -2,10 +2,11 @@
 // Memory per connection, room fan-out and push latency, each beside a baseline measured in the
 // same run; prints progress and a table, writes docs/benchmarks.md and docs/benchmarks/results.svg.
 // Options: --quick, --rounds N, --members N (fan-out room and first memory point), --settle S
-// (seconds before each memory sample), --credit N (messages the driver may run ahead), --no-doc.
+// (seconds before each memory sample), --credit N (messages the driver may run ahead), --no-doc,
+// --report <results.json> (rewrite the docs from a saved run).
 import 'reflect-metadata';
 import { freePorts, repoRoot } from '@imgate/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chart } from './lib/chart';
 import { type BenchCluster, scrape, serverFlags, startBenchCluster } from './lib/cluster';
@@ -271,8 +272,8 @@ function writeDocs(r: BenchResults): void {
     {
       title: `Room fan-out, ${(r.fanout[0]?.members ?? 0).toLocaleString('en-US')} members`,
       unit: 'messages delivered per second (higher is better)',
-      groups: ['delivered msgs/s'],
-      series: r.fanout.map((s, i) => ({ name: s.label.replace(/ \(.*\)$/, ''), color: ['#a0aec0', '#2b6cb0', '#2f855a', '#c05621'][i], values: [s.median] })),
+      groups: r.fanout.map((s) => ({ bare: 'bare ws', comet: 'comet alone', full: 'full path', sio: 'Socket.IO' })[s.key]),
+      series: [{ name: 'median run', color: '#2b6cb0', colors: r.fanout.map((s) => ({ bare: '#a0aec0', comet: '#2b6cb0', full: '#2f855a', sio: '#c05621' })[s.key]), values: r.fanout.map((s) => s.median) }],
     },
     {
       title: 'Push latency, full path',
@@ -294,7 +295,15 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main().catch((err: unknown) => {
+/** `--report <results.json>`: rewrite the docs from a saved run (no measuring). */
+function reportOnly(file: string): void {
+  const r = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  console.log(consoleTable(r));
+  writeDocs(r);
+}
+
+const reportFrom = process.argv.indexOf('--report');
+(reportFrom >= 0 ? Promise.resolve().then(() => reportOnly(process.argv[reportFrom + 1])) : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

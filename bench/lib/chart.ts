@@ -4,6 +4,8 @@ export interface Series {
   name: string;
   color: string;
   values: number[];
+  /** Per-group colours (a one-series panel with a bar per group); no legend entry then. */
+  colors?: string[];
 }
 
 export interface Panel {
@@ -22,15 +24,17 @@ export function compact(v: number): string {
   if (a >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
   if (a >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
   if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  return v.toFixed(2);
+  if (a >= 10) return String(Number(v.toFixed(1)));
+  return String(Number(v.toFixed(2)));
 }
 
+/** The top of the axis: four steps of 1, 2, 2.5 or 5 × 10^k. */
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+  const raw = v / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return 4 * m * p;
+  return 40 * p;
 }
 
 function panel(p: Panel, x0: number, y0: number, w: number, h: number): string {
@@ -59,23 +63,29 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number): string {
       const bh = (plotH * v) / max;
       const x = gx + si * bw;
       const y = y0 + top + plotH - bh;
-      out.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${bh.toFixed(1)}" fill="${s.color}"><title>${esc(`${s.name}, ${g}: ${compact(v)}`)}</title></rect>`);
+      out.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${bh.toFixed(1)}" fill="${s.colors?.[gi] ?? s.color}"><title>${esc(`${s.name}, ${g}: ${compact(v)}`)}</title></rect>`);
       out.push(`<text x="${(x + bw / 2 - 1).toFixed(1)}" y="${(y - 3).toFixed(1)}" text-anchor="middle" font-size="9">${compact(v)}</text>`);
     });
     out.push(`<text x="${x0 + left + gi * gw + gw / 2}" y="${y0 + top + plotH + 14}" text-anchor="middle" font-size="10">${esc(g)}</text>`);
   });
+  // Legend, wrapped to the panel's width.
   let lx = x0 + left;
-  const ly = y0 + h - 22;
-  for (const s of p.series) {
+  let ly = y0 + h - 30;
+  for (const s of p.series.filter((x) => !x.colors)) {
+    const wItem = 22 + s.name.length * 5.6;
+    if (lx + wItem > x0 + w && lx > x0 + left) {
+      lx = x0 + left;
+      ly += 14;
+    }
     out.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${s.color}"/>`);
     out.push(`<text x="${lx + 14}" y="${ly}" font-size="10">${esc(s.name)}</text>`);
-    lx += 22 + s.name.length * 5.6;
+    lx += wItem;
   }
   return out.join('\n');
 }
 
 /** Panels side by side in one SVG. */
-export function chart(title: string, panels: Panel[], panelW = 360, panelH = 300): string {
+export function chart(title: string, panels: Panel[], panelW = 380, panelH = 310): string {
   const w = panelW * panels.length;
   const h = panelH + 30;
   const body = panels.map((p, i) => panel(p, i * panelW, 30, panelW, panelH)).join('\n');

@@ -84,8 +84,8 @@ describe('operations: metrics, health and graceful drain', () => {
         return new MovingClient(mid, await signHs256({ mid }), i % 2 === 0);
       }),
     );
-    for (let i = 0; i < clients.length; i += 100) {
-      await Promise.all(clients.slice(i, i + 100).map((c) => c.connect({ ws: draining.wsUrl, tcp: `127.0.0.1:${draining.tcp}` })));
+    for (let i = 0; i < clients.length; i += 50) {
+      await Promise.all(clients.slice(i, i + 50).map((c) => c.connect({ ws: draining.wsUrl, tcp: `127.0.0.1:${draining.tcp}` })));
     }
     const mids = clients.map((c) => c.mid);
     let pushed = 0;

@@ -176,7 +176,8 @@ export class ProtoClient {
   /** Sends op 7 and waits for op 8 (or rejects with the disconnect reason). */
   async auth(body: object): Promise<{ mid: number; key: string; room_id: string; heartbeat: number }> {
     this.send(Op.Auth, JSON.stringify(body));
-    const reply = await this.next((p) => p.op === Op.AuthReply || p.op === Op.DisconnectReply);
+    // Generous: auth crosses logic and Redis, and a loaded 2-core machine can be slow to answer.
+    const reply = await this.next((p) => p.op === Op.AuthReply || p.op === Op.DisconnectReply, 15_000);
     const json = JSON.parse(new TextDecoder().decode(reply.body));
     if (reply.op !== Op.AuthReply) throw new Error(`auth refused: ${json.code}: ${json.reason}`);
     return json;
