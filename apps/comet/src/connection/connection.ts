@@ -29,12 +29,13 @@ export class Connection implements Channel, LinkHandler {
   private readonly decoder: StreamDecoder;
   private timer: NodeJS.Timeout;
   private heartbeatMs = 0;
-  private early: Packet[] = [];
-  private upstream: Promise<void> = Promise.resolve();
+  // Created on first use: an idle connection should cost as little as possible.
+  private early?: Packet[];
+  private upstream?: Promise<void>;
   private upstreamDepth = 0;
   private lastSessionRefresh = 0;
   private registered = false;
-  private readonly roomOps: RoomOps;
+  private roomOpsInstance?: RoomOps;
 
   constructor(
     private readonly link: Link,
@@ -43,12 +44,20 @@ export class Connection implements Channel, LinkHandler {
     private readonly framed: boolean,
   ) {
     this.decoder = new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
-    this.roomOps = new RoomOps(this, ctx);
-    const { handshakeTimeoutMs } = ctx.config;
-    this.timer = setTimeout(() => this.fail('handshake_timeout', `not authenticated within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
+    this.timer = setTimeout(this.deadline, ctx.config.handshakeTimeoutMs);
     ctx.metrics.accepted.inc({ transport: link.transport });
     ctx.metrics.connections.inc({ transport: link.transport });
   }
+
+  private get roomOps(): RoomOps {
+    return (this.roomOpsInstance ??= new RoomOps(this, this.ctx));
+  }
+
+  /** One timer serves both deadlines: the handshake before auth, then the heartbeat. */
+  private readonly deadline = (): void => {
+    if (this.state === 'open') this.fail('heartbeat_timeout', `no heartbeat within ${this.heartbeatMs} ms`);
+    else this.fail('handshake_timeout', `not authenticated within ${this.ctx.config.handshakeTimeoutMs} ms`);
+  };
 
   get transport(): 'tcp' | 'ws' | 'kcp' {
     return this.link.transport;
@@ -98,6 +107,7 @@ export class Connection implements Channel, LinkHandler {
         void this.authenticate(p);
         return;
       case 'authenticating':
+        this.early ??= [];
         if (this.early.length >= MAX_EARLY_PACKETS) return this.fail('too_many_before_auth', 'too many packets before the auth reply');
         this.early.push(p);
         return;
@@ -137,7 +147,8 @@ export class Connection implements Channel, LinkHandler {
     this.heartbeatMs = reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000);
     this.lastSessionRefresh = Date.now();
     this.state = 'open';
-    this.touch();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.deadline, this.heartbeatMs);
     await rooms.ready(this.rooms);
     this.send(
       Op.AuthReply,
@@ -152,8 +163,8 @@ export class Connection implements Channel, LinkHandler {
       }),
     );
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
-    const early = this.early;
-    this.early = [];
+    const early = this.early ?? [];
+    this.early = undefined;
     for (const q of early) if (this.isOpen) this.dispatch(q);
   }
 
@@ -198,7 +209,7 @@ export class Connection implements Channel, LinkHandler {
     this.upstreamDepth++;
     // Copy: the body is a view into a socket chunk that may be reused before logic is called.
     const body = Uint8Array.from(p.body);
-    this.upstream = this.upstream.then(async () => {
+    this.upstream = (this.upstream ?? Promise.resolve()).then(async () => {
       try {
         await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation: p.op, seq: p.seq | 0, body });
         this.send(Op.SendMsgReply, p.seq, EMPTY);
@@ -219,10 +230,9 @@ export class Connection implements Channel, LinkHandler {
     });
   }
 
-  /** Any traffic proves the link alive; silence past the deadline ends it. */
+  /** Any traffic proves the link alive; silence past the deadline ends it. Re-arms without allocating. */
   private touch(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.fail('heartbeat_timeout', `no heartbeat within ${this.heartbeatMs} ms`), this.heartbeatMs);
+    this.timer.refresh();
   }
 
   setMainRoom(room: string): void {

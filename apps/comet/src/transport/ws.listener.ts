@@ -38,6 +38,8 @@ class WsLink implements Link {
   }
 }
 
+const ignore = (): void => undefined;
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
@@ -63,13 +65,19 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      socket.on('error', () => undefined);
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, req));
+      socket.on('error', ignore);
+      this.upgrade(req, socket, head);
     });
   }
 
-  private accept(ws: WebSocket, socket: Duplex, req: IncomingMessage): void {
-    const conn = this.connections.accept(new WsLink(ws, socket, req.socket.remoteAddress ?? ''), true);
+  /** Kept apart from the request handler so no closure that lives with the socket holds the request. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const remote = req.socket.remoteAddress ?? '';
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, remote));
+  }
+
+  private accept(ws: WebSocket, socket: Duplex, remoteAddress: string): void {
+    const conn = this.connections.accept(new WsLink(ws, socket, remoteAddress), true);
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         this.metrics.protocolErrors.inc({ reason: 'text_frame' });
