@@ -190,7 +190,11 @@ function opened(c: Conn): void {
 
 /** The decoding path: handshake and auth for every connection, everything for sampled ones. */
 function slowFrame(c: Conn, op: number, payload: Buffer): void {
-  if (op === 8) return fail(c, `server closed: ${payload.subarray(2).toString()}`);
+  if (op === 8) {
+    if (c.state !== 'open') return fail(c, `server closed: ${payload.subarray(2).toString()}`);
+    c.socket.destroy(); // counted as closed by the socket's close handler
+    return;
+  }
   if (c.state === 'auth') {
     if (cmd.kind === 'sio') {
       const text = payload.toString();

@@ -8,14 +8,14 @@ import 'reflect-metadata';
 import { freePorts, repoRoot } from '@imgate/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chart } from './lib/chart';
 import { type BenchCluster, scrape, serverFlags, startBenchCluster } from './lib/cluster';
 import { ClientPool } from './lib/client-pool';
 import { infraPids } from './lib/cpu';
 import { machine } from './lib/machine';
 import { BenchProc, distDir, killAllNow, stopAll } from './lib/procs';
 import { findProfile, summarizeProfile } from './lib/profile';
-import { type BenchResults, consoleTable, markdown, type ProfileReport, sys } from './lib/report';
+import { writeDocs } from './lib/docs';
+import { type BenchResults, consoleTable, type ProfileReport, sys } from './lib/report';
 import { type FanoutSystem, prime, runFanout, type SystemKey } from './sections/fanout';
 import { type LatencyResult, midsLatency, roomLatency } from './sections/latency';
 import { cometMemory, ipcMemory, measureMemory, type MemResult } from './sections/memory';
@@ -55,8 +55,8 @@ function argValue(name: string): number | undefined {
 function mode(): Mode {
   const quick = process.argv.includes('--quick');
   const m: Mode = quick
-    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 15_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
-    : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 20_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
+    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 12_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
+    : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 15_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
   const members = argValue('members');
   if (members) {
     m.members = members;
@@ -245,46 +245,16 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
     console.log(consoleTable(results));
-    if (!process.argv.includes('--no-doc')) writeDocs(results);
+    if (!process.argv.includes('--no-doc')) {
+      writeDocs(results);
+      log('wrote docs/benchmarks.md and docs/benchmarks/results.svg');
+    }
     log(`done in ${results.durationS.toFixed(0)} s`);
   } finally {
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     if (cluster) await cluster.stop().catch(() => undefined);
     await stopAll();
   }
-}
-
-function writeDocs(r: BenchResults): void {
-  const docs = join(repoRoot(), 'docs');
-  mkdirSync(join(docs, 'benchmarks'), { recursive: true });
-  const [c, b] = [r.memory.comet, r.memory.bare];
-  const memGroups = c.points.flatMap((p) => [`RSS @${p.connections / 1000}k`, `heap @${p.connections / 1000}k`]);
-  const svg = chart(`imgate benchmarks (${r.mode} mode, ${r.date.slice(0, 10)}, ${r.machine.nproc} cores, one machine)`, [
-    {
-      title: 'Memory per idle connection',
-      unit: 'KiB per connection (lower is better)',
-      groups: memGroups,
-      series: [
-        { name: 'comet', color: '#2b6cb0', values: c.points.flatMap((p) => [p.rssPerConn / 1024, p.heapPerConn / 1024]) },
-        { name: 'bare ws', color: '#a0aec0', values: b.points.flatMap((p) => [p.rssPerConn / 1024, p.heapPerConn / 1024]) },
-      ],
-    },
-    {
-      title: `Room fan-out, ${(r.fanout[0]?.members ?? 0).toLocaleString('en-US')} members`,
-      unit: 'messages delivered per second (higher is better)',
-      groups: r.fanout.map((s) => ({ bare: 'bare ws', comet: 'comet alone', full: 'full path', sio: 'Socket.IO' })[s.key]),
-      series: [{ name: 'median run', color: '#2b6cb0', colors: r.fanout.map((s) => ({ bare: '#a0aec0', comet: '#2b6cb0', full: '#2f855a', sio: '#c05621' })[s.key]), values: r.fanout.map((s) => s.median) }],
-    },
-    {
-      title: 'Push latency, full path',
-      unit: 'milliseconds (lower is better)',
-      groups: ['p50', 'p99', 'p999'],
-      series: r.latency.map((l, i) => ({ name: `${l.label.replace(/ \(mids\)$/, '')} @${l.rate}/s`, color: ['#2b6cb0', '#2f855a'][i], values: [l.p50, l.p99, l.p999] })),
-    },
-  ]);
-  writeFileSync(join(docs, 'benchmarks', 'results.svg'), svg);
-  writeFileSync(join(docs, 'benchmarks.md'), markdown(r, 'benchmarks/results.svg'));
-  log('wrote docs/benchmarks.md and docs/benchmarks/results.svg');
 }
 
 process.on('exit', killAllNow);

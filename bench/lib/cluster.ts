@@ -48,11 +48,8 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     KAFKA_PUSH_TOPIC: `imgate-push-${run}`,
     KAFKA_UPSTREAM_TOPIC: `imgate-upstream-${run}`,
     KAFKA_PARTITIONS: '4',
-    REGISTRY_TTL_MS: '3000',
     // Dev auth trusts the mid in the auth body: the bench measures the gateway, not JWT checks.
     LOGIC_AUTH_MODE: 'dev',
-    COMET_REGISTER_INTERVAL_MS: '500',
-    JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
     // At the end the bench closes its clients first; the comet need not wait for them to move.
     COMET_DRAIN_TIMEOUT_MS: '1000',

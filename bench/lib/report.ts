@@ -1,5 +1,6 @@
 import type { SystemKey, SystemResult } from '../sections/fanout';
 import type { HeapBreakdown } from '../sections/heap';
+import { heapFindings, heapSection } from './report-heap';
 import type { LatencyResult } from '../sections/latency';
 import type { MemResult } from '../sections/memory';
 import type { Machine } from './machine';
@@ -85,6 +86,8 @@ export function cpuSplit(s: SystemResult): Record<string, number> {
   for (const k of keys) out[k] = median3(s.runs.map((r) => r.cpu.groups[k]));
   out.driver = median3(s.runs.map((r) => r.cpu.driver));
   out.machine = median3(s.runs.map((r) => r.cpu.machine));
+  // The kernel's network work (softirq) and anything else running on this shared machine.
+  out.other = median3(s.runs.map((r) => r.cpu.machine - r.cpu.driver - Object.values(r.cpu.groups).reduce((a, b) => a + b, 0)));
   return out;
 }
 
@@ -110,56 +113,6 @@ export function consoleTable(r: BenchResults): string {
   lines.push('', 'Targets:');
   for (const t of targets(r)) lines.push(`  ${t.name.padEnd(62)} ${fmt(t.ratio)}x (${t.kind === 'max' ? '<=' : '>='} ${t.bound}x)  ${verdict(t).replace(/\*/g, '')}`);
   return lines.join('\n');
-}
-
-function heapOf(r: BenchResults, label: string): HeapBreakdown | undefined {
-  return r.heaps.find((h) => h.label === label);
-}
-
-function perConnType(h: HeapBreakdown | undefined, type: string): { perConn: number; bytesPerConn: number } | undefined {
-  return h?.types.find((t) => t.type === type);
-}
-
-function heapSection(r: BenchResults): string[] {
-  const c = heapOf(r, 'comet');
-  const b = heapOf(r, 'bare ws');
-  if (!c || !b) return [];
-  const out: string[] = [];
-  out.push(
-    `What one connection keeps on the V8 heap, by object type: a heap snapshot with the fan-out room connected (${fmtInt(c.connections)} connections), minus one taken after they closed, divided by the number of connections (taken at the end of the run). \`(array)\`, \`(string)\`, \`(hidden)\` and \`closure\` are V8 internals: backing stores of arrays, Maps and Sets, strings, listener closures.`,
-    '',
-    `| object type | comet: objects / conn | comet: bytes / conn | bare ws: objects / conn | bare ws: bytes / conn |`,
-    '|---|---:|---:|---:|---:|',
-  );
-  const types = [...new Set([...c.types.slice(0, 16).map((t) => t.type), ...b.types.slice(0, 6).map((t) => t.type)])];
-  for (const t of types) {
-    const x = perConnType(c, t);
-    const y = perConnType(b, t);
-    const cell = (v?: { perConn: number; bytesPerConn: number }) => (v ? [fmt(v.perConn), fmtInt(v.bytesPerConn)] : ['', '']);
-    out.push(`| \`${t}\` | ${cell(x).join(' | ')} | ${cell(y).join(' | ')} |`);
-  }
-  out.push(`| **all types** | | **${fmtInt(c.total)}** | | **${fmtInt(b.total)}** |`, '');
-  return out;
-}
-
-/** Findings that hold while the data shows them (they disappear from the report once fixed). */
-function heapFindings(r: BenchResults): string[] {
-  const c = heapOf(r, 'comet');
-  const b = heapOf(r, 'bare ws');
-  const out: string[] = [];
-  const req = perConnType(c, 'IncomingMessage');
-  if (req && req.perConn >= 0.9 && !((perConnType(b, 'IncomingMessage')?.perConn ?? 0) >= 0.9)) {
-    out.push(
-      `- **comet keeps every connection's HTTP upgrade request alive** (${fmt(req.perConn)} \`IncomingMessage\` per connection, ${fmtInt(req.bytesPerConn)} B for the object alone, more for its headers' strings and arrays and its \`ReadableState\`; the bare server keeps none). In \`apps/comet/src/transport/ws.listener.ts\` the \`upgrade\` handler registers \`socket.on('error', () => undefined)\` in the same scope as \`(ws) => this.accept(ws, socket, req)\`; V8 gives both closures one context holding \`req\` (and \`head\`), and the error listener lives as long as the socket. Fix: read \`req.socket.remoteAddress\` before \`handleUpgrade\` and pass that string to \`accept\`, and register a module-level no-op as the error listener.`,
-    );
-  }
-  const dec = perConnType(c, 'TextDecoder');
-  if (dec && dec.perConn >= 0.9) {
-    out.push(
-      `- **a \`TextDecoder\` per connection** (${fmt(dec.perConn)} per connection, ${fmtInt(dec.bytesPerConn)} B each): \`RoomOps\` (\`apps/comet/src/connection/room-ops.ts\`) creates one per connection to decode op-12/23 room names; a module-level decoder does the same work.`,
-    );
-  }
-  return out;
 }
 
 function profileSection(r: BenchResults): string[] {
@@ -203,6 +156,25 @@ function boundNotes(r: BenchResults): string[] {
   return out;
 }
 
+/** Share of a process's window spent in socket write system calls (the native write functions). */
+function writeShare(r: BenchResults, system: SystemKey, process: string): number {
+  const p = r.profiles.find((x) => x.system === system && x.process === process);
+  return p ? p.summary.functions.filter((f) => f.name === 'writeBuffer' || f.name === 'writev').reduce((a, f) => a + f.share, 0) : Number.NaN;
+}
+
+/** How to read the fan-out figures, with this run's numbers. */
+function readingNotes(r: BenchResults): string[] {
+  const [b, c, f, s] = (['bare', 'comet', 'full', 'sio'] as const).map((k) => sys(r, k));
+  if (!b || !c || !f || !s) return [];
+  const imgate = r.profiles.find((x) => x.system === 'comet' && x.process === 'comet')?.summary.categories.find((x) => x.name === 'imgate')?.share ?? Number.NaN;
+  const sioGc = r.profiles.find((x) => x.system === 'sio')?.summary.gc ?? Number.NaN;
+  return [
+    `- **One message at a time costs a system call per member.** bare ws, comet alone and Socket.IO write each message to each member with its own \`write\`/\`writev\`: in the profiles that is ${pct(writeShare(r, 'bare', 'bare ws server'))} (bare ws), ${pct(writeShare(r, 'comet', 'comet'))} (comet) and ${pct(writeShare(r, 'sio', 'Socket.IO server'))} (Socket.IO) of the server's thread, i.e. the loopback TCP stack, not JavaScript. comet's own code (\`fanOut\`, \`needPush\`, \`deliver\`, the prepared frame) is ${pct(imgate)}. So comet alone and bare ws land close together (${fmt(c.median / b.median)}×), both bounded by the kernel's per-write cost on a machine whose ${r.machine.nproc} cores are shared with the clients reading the same bytes.`,
+    `- **Socket.IO edges past bare ws** (${fmt(s.median / b.median)}×) because engine.io queues a socket's packets while a write is in flight and flushes them together: when the publisher runs ahead (here up to ${r.credit} messages), several messages share one \`writev\`. It pays in garbage collection (${pct(sioGc)} of its thread).`,
+    `- **The full path is fastest because it batches.** Job merges consecutive messages of a room into one delivery (up to 64 messages or 64 KiB, 10 ms window), and the comet encodes the batch and its WebSocket frame once and writes that one buffer to every member: one system call carries many messages, so the full path delivers ${fmt(f.median / c.median)}× what comet alone does one message at a time, and ${fmt(f.median / s.median)}× Socket.IO. goim earns its headline numbers the same way.`,
+  ];
+}
+
 export function markdown(r: BenchResults, chartPath: string): string {
   const L: string[] = [];
   const m = r.machine;
@@ -238,7 +210,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
   );
   L.push('## 1. Memory per idle authenticated WebSocket connection', '');
   L.push(
-    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), settled, then a full GC (`gc()` twice) and the median of three samples. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
+    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), both servers side by side. Each sample waits until the servers are idle and V8 has handed back the pages the connection burst grew its heap by (at least a settling time, then every 2 s until committed-but-free heap is under max(8 MiB, 15% of the heap), for at most three settling times), then runs a full GC (`gc()` twice) and takes the median of three reads. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
     '',
   );
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -253,13 +225,19 @@ export function markdown(r: BenchResults, chartPath: string): string {
     return b ? `${kib((b.sample.rss - a.sample.rss) / (b.connections - a.connections))} RSS, ${kib((b.sample.heap - a.sample.heap) / (b.connections - a.connections))} heap` : 'n/a';
   };
   L.push(`Marginal cost between the two points (the extra connections only): comet ${slope(r.memory.comet)}; bare ws ${slope(r.memory.bare)}.`, '');
+  const slack = (x: MemResult, p: MemResult['points'][number]) => (p.sample.heapTotal - p.sample.heap - (x.base.heapTotal - x.base.heap)) / p.connections;
+  const cp = r.memory.comet.points;
+  L.push(
+    `RSS counts the pages V8 keeps committed for its heap but holds nothing in (*V8 heap committed* − *heap used*); V8 returns them only when its memory reducer judges the process idle. Per connection that slack is ${cp.map((p) => `${kib(slack(r.memory.comet, p))} at ${fmtInt(p.connections)}`).join(' and ')} for the comet, against ${r.memory.bare.points.map((p) => kib(slack(r.memory.bare, p))).join(' and ')} for bare ws: comet's RSS ratio carries it on top of the heap ratio, which is the steadier measure of what a connection holds.`,
+    '',
+  );
   for (const n of r.notes.filter((x) => x.startsWith('memory:'))) L.push(`- ${n.slice(8)}`);
   L.push('');
   const heap = heapSection(r);
   if (heap.length) {
     L.push('### What a connection keeps', '', ...heap);
     const findings = heapFindings(r);
-    if (findings.length) L.push('Found in this run\'s snapshots:', '', ...findings, '');
+    if (findings.length) L.push('What the comet keeps beyond the bare server, found in this run\'s snapshots (each note is printed only while the snapshot shows it):', '', ...findings, '');
   }
   const members = r.fanout[0]?.members ?? 0;
   L.push('## 2. Room fan-out', '');
@@ -284,7 +262,9 @@ export function markdown(r: BenchResults, chartPath: string): string {
     );
   }
   L.push('');
-  L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *machine* everything on the machine.', '');
+  L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *other* what no process of the bench was charged for (the kernel\'s loopback network work, and whatever else runs on this shared machine), *machine* all of it.', '');
+  const reading = readingNotes(r);
+  if (reading.length) L.push('Reading these figures:', '', ...reading, '');
   L.push('## 3. Push latency through the full path', '');
   L.push(
     'HTTP push to logic → Kafka → job → comet → WebSocket client, pushes on a fixed schedule. *To a user*: `POST /goim/push/mids`, round robin over 20 users whose clients run in the driver (one clock for send and receipt). *To a room*: `POST /goim/push/room` to the whole fan-out room, timed at the sampled member connections in the client processes (send time carried in the message; same machine, same clock).',
@@ -297,6 +277,14 @@ export function markdown(r: BenchResults, chartPath: string): string {
     );
   }
   L.push('');
+  const cm = sys(r, 'comet');
+  const room = r.latency.find((l) => l.label.startsWith('push to a room'));
+  if (cm && room) {
+    L.push(
+      `A room push is delivered when the comet has written it to every member, one after another: at comet alone's one-message-at-a-time rate (${fmtInt(cm.median)} messages/s) one pass over ${fmtInt(cm.members)} members takes about ${fmt((cm.members / cm.median) * 1000, 0)} ms on this machine, so a member's latency is the pipeline's (see the user push) plus its place in that loop.`,
+      '',
+    );
+  }
   L.push('## Where the time goes (CPU profiles of the fan-out windows)', '');
   L.push('Self time of each server process\'s main thread, from `--cpu-prof`, counting only the samples inside that system\'s measured windows. *(program)* is V8/native work outside JavaScript; native functions without a file (e.g. `writeBuffer`, `writev`) are the socket write system calls.', '');
   L.push(...profileSection(r));

@@ -35,6 +35,10 @@ export interface MemResult {
   points: MemPoint[];
 }
 
+/** Settled: V8 holds at most this much committed-but-free heap (its memory reducer has run). */
+const SLACK_MIN = 8 * 2 ** 20;
+const SLACK_SHARE = 0.15;
+
 async function medianOf(n: number, gapMs: number, take: () => Promise<MemSample>): Promise<MemSample> {
   const xs: MemSample[] = [];
   for (let i = 0; i < n; i++) {
@@ -74,10 +78,11 @@ function mib(b: number): string {
  * (kept: they are the room of the fan-out runs), then `counts[1]` with the rest in another room
  * (closed afterwards). Per connection = (memory with N − memory idle) / N.
  *
- * Every sample is taken `settleMs` after the last connection opened, with all servers idle: V8
- * keeps the pages a burst of work grew its heap by until its memory reducer runs (its first pass
- * starts 8 s after activity ends), so RSS read sooner overstates what connections keep. Then a
- * full GC, and the median of three reads.
+ * Samples are taken with all servers idle, at least `settleMs` after the last connection opened,
+ * and then every 2 s until no server holds much committed-but-free V8 heap (at most 3 × settleMs):
+ * V8 keeps the pages a burst of work grew its heap by until its memory reducer runs (its first pass
+ * starts 8 s after activity ends), so RSS read sooner overstates what connections keep. Each
+ * sample is a full GC, then the median of three reads.
  */
 export async function measureMemory(
   targets: MemTarget[],
@@ -88,10 +93,18 @@ export async function measureMemory(
   const results: MemResult[] = [];
   const pools: ClientPool[] = [];
   const sampleAll = async () => {
+    const started = Date.now();
     await sleep(settleMs);
-    const out: MemSample[] = [];
-    for (const t of targets) out.push(await t.measure());
-    return out;
+    for (;;) {
+      const out: MemSample[] = [];
+      for (const t of targets) out.push(await t.measure());
+      const settled = out.every((x) => x.heapTotal - x.heap <= Math.max(SLACK_MIN, SLACK_SHARE * x.heap));
+      if (settled || Date.now() - started >= 3 * settleMs) {
+        log(`    sampled ${((Date.now() - started) / 1000).toFixed(0)} s after the last connection${settled ? '' : ' (V8 still held free heap pages: RSS below includes them)'}`);
+        return out;
+      }
+      await sleep(2_000);
+    }
   };
   try {
     log(`    idle servers: waiting ${settleMs / 1000} s for them to settle`);
