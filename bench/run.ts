@@ -55,7 +55,7 @@ function argValue(name: string): number | undefined {
 function mode(): Mode {
   const quick = process.argv.includes('--quick');
   const m: Mode = quick
-    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 12_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
+    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 10_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
     : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 15_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
   const members = argValue('members');
   if (members) {

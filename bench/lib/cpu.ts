@@ -11,7 +11,7 @@ export interface CpuMark {
   at: number;
   ticks: Record<string, number>;
   self: number;
-  machine: { busy: number; total: number };
+  machine: { busy: number; total: number; softirq: number; steal: number };
 }
 
 /** CPU use over a window: per group in cores (1.0 = one core busy), the machine in cores too. */
@@ -19,6 +19,9 @@ export interface CpuUse {
   groups: Record<string, number>;
   driver: number;
   machine: number;
+  /** Kernel softirq (the loopback network's receive work) and hypervisor steal, in cores. */
+  softirq: number;
+  steal: number;
 }
 
 export function cpuMark(groups: CpuGroups): CpuMark {
@@ -33,7 +36,8 @@ export function cpuUse(a: CpuMark, b: CpuMark, cores: number): CpuUse {
   const groups: Record<string, number> = {};
   for (const name of Object.keys(a.ticks)) groups[name] = (b.ticks[name] - a.ticks[name]) / USER_HZ / secs;
   const dm = b.machine.total - a.machine.total;
-  return { groups, driver: (b.self - a.self) / secs, machine: dm > 0 ? ((b.machine.busy - a.machine.busy) / dm) * cores : Number.NaN };
+  const share = (k: 'busy' | 'softirq' | 'steal') => (dm > 0 ? ((b.machine[k] - a.machine[k]) / dm) * cores : Number.NaN);
+  return { groups, driver: (b.self - a.self) / secs, machine: share('busy'), softirq: share('softirq'), steal: share('steal') };
 }
 
 /** Redis and Kafka processes on this machine (read-only look at /proc), for CPU accounting. */

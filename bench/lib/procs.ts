@@ -137,12 +137,12 @@ export function cpuTicks(pid: number): number {
   }
 }
 
-/** Machine-wide busy and total jiffies from /proc/stat. */
-export function machineTicks(): { busy: number; total: number } {
+/** Machine-wide jiffies from /proc/stat: busy, total, and the kernel's softirq and the hypervisor's steal. */
+export function machineTicks(): { busy: number; total: number; softirq: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = line.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = line[3] + line[4];
-  return { busy: total - idle, total };
+  return { busy: total - idle, total, softirq: line[6], steal: line[7] };
 }
 
 /** Resident set size of a process from /proc (bytes). */

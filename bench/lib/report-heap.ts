@@ -59,6 +59,12 @@ export function heapFindings(r: BenchResults): string[] {
       `- **a Node timer per connection** for the handshake and heartbeat deadlines (\`Timeout\`, ${fmtInt(timer.bytesPerConn)} B, and the callback it holds). goim checks these deadlines from a timing wheel; a per-bucket sweep over a \`lastSeen\` number per connection would drop the timer from every connection.`,
     );
   }
+  const sets = perConnType(c, 'Set');
+  if (sets && sets.perConn >= 1.9 && !((perConnType(b, 'Set')?.perConn ?? 0) >= 0.9)) {
+    out.push(
+      `- **two \`Set\`s per connection** (${fmt(sets.perConn)}: \`rooms\` and \`accepts\` in \`Connection\`, ${fmtInt(sets.bytesPerConn)} B plus their hash tables, which the snapshot counts under \`(array)\`). Most connections are in one room and accept a few operations: the main room as a string with a set created only for a second room, and one shared frozen set per distinct \`accepts\` list, would keep an idle connection's share small.`,
+    );
+  }
   const eager = ['RoomOps', 'Promise'].map((t) => [t, perConnType(c, t)] as const).filter(([, v]) => v && v.perConn >= 0.9);
   if (eager.length) {
     out.push(

@@ -86,8 +86,10 @@ export function cpuSplit(s: SystemResult): Record<string, number> {
   for (const k of keys) out[k] = median3(s.runs.map((r) => r.cpu.groups[k]));
   out.driver = median3(s.runs.map((r) => r.cpu.driver));
   out.machine = median3(s.runs.map((r) => r.cpu.machine));
-  // The kernel's network work (softirq) and anything else running on this shared machine.
-  out.other = median3(s.runs.map((r) => r.cpu.machine - r.cpu.driver - Object.values(r.cpu.groups).reduce((a, b) => a + b, 0)));
+  out.softirq = median3(s.runs.map((r) => r.cpu.softirq ?? Number.NaN));
+  // Whatever else ran on this shared machine (other processes, the hypervisor's steal).
+  // (Per-process and machine counters tick separately; a slightly negative rest reads as none.)
+  out.other = Math.max(0, median3(s.runs.map((r) => r.cpu.machine - r.cpu.driver - (r.cpu.softirq ?? 0) - Object.values(r.cpu.groups).reduce((a, b) => a + b, 0))));
   return out;
 }
 
@@ -210,7 +212,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
   );
   L.push('## 1. Memory per idle authenticated WebSocket connection', '');
   L.push(
-    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), both servers side by side. Each sample waits until the servers are idle and V8 has handed back the pages the connection burst grew its heap by (at least a settling time, then every 2 s until committed-but-free heap is under max(8 MiB, 15% of the heap), for at most three settling times), then runs a full GC (`gc()` twice) and takes the median of three reads. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
+    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), both servers side by side. Each sample waits until the servers are idle and V8 has handed back the pages the connection burst grew its heap by (at least a settling time, then every 2 s until committed-but-free heap is under max(8 MiB, 15% of the heap), for at most two settling times), then runs a full GC (`gc()` twice) and takes the median of three reads. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
     '',
   );
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -262,7 +264,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
     );
   }
   L.push('');
-  L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *other* what no process of the bench was charged for (the kernel\'s loopback network work, and whatever else runs on this shared machine), *machine* all of it.', '');
+  L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *softirq* the kernel\'s network work charged to no process (loopback delivery), *other* everything else on this shared machine (other processes, hypervisor steal), *machine* all of it.', '');
   const reading = readingNotes(r);
   if (reading.length) L.push('Reading these figures:', '', ...reading, '');
   L.push('## 3. Push latency through the full path', '');

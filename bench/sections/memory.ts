@@ -79,7 +79,7 @@ function mib(b: number): string {
  * (closed afterwards). Per connection = (memory with N − memory idle) / N.
  *
  * Samples are taken with all servers idle, at least `settleMs` after the last connection opened,
- * and then every 2 s until no server holds much committed-but-free V8 heap (at most 3 × settleMs):
+ * and then every 2 s until no server holds much committed-but-free V8 heap (at most 2 × settleMs):
  * V8 keeps the pages a burst of work grew its heap by until its memory reducer runs (its first pass
  * starts 8 s after activity ends), so RSS read sooner overstates what connections keep. Each
  * sample is a full GC, then the median of three reads.
@@ -99,7 +99,7 @@ export async function measureMemory(
       const out: MemSample[] = [];
       for (const t of targets) out.push(await t.measure());
       const settled = out.every((x) => x.heapTotal - x.heap <= Math.max(SLACK_MIN, SLACK_SHARE * x.heap));
-      if (settled || Date.now() - started >= 3 * settleMs) {
+      if (settled || Date.now() - started >= 2 * settleMs) {
         log(`    sampled ${((Date.now() - started) / 1000).toFixed(0)} s after the last connection${settled ? '' : ' (V8 still held free heap pages: RSS below includes them)'}`);
         return out;
       }

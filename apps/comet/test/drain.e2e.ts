@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Op } from '@imgate/protocol';
-import { bodyJson, bodyText, type Cluster, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { bodyJson, bodyText, type Cluster, metric, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 const CLIENTS = 1_000;
 const DRAIN_MS = 20_000;
-
-async function metric(url: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(url)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 /** A client that follows op 20: connects to the first node offered, then lets the old link go a moment later. */
 class MovingClient {

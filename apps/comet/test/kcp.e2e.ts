@@ -4,13 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { CMD_RECONNECT, encodeNew, encodeSegment } from '@imgate/kcp';
 import { Op } from '@imgate/protocol';
-import { bodyText, type Cluster, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
-
-async function metric(url: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(url)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+import { bodyText, type Cluster, metric, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 /** One KCP segment (24-byte little-endian header + data), as a Buffer. */
 function seg(h: { conv: number; cmd: number; frg: number; wnd: number; ts: number; sn: number; una: number }, data: Uint8Array): Buffer {

@@ -5,3 +5,4 @@ export * from './jwt';
 export * from './ports';
 export * from './processes';
 export * from './proto-client';
+export * from './metrics';
