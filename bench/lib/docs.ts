@@ -1,5 +1,5 @@
 import { repoRoot } from '@imgate/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chart } from './chart';
 import { type BenchResults, markdown } from './report';
@@ -34,5 +34,9 @@ export function writeDocs(r: BenchResults): void {
     },
   ]);
   writeFileSync(join(docs, 'benchmarks', 'results.svg'), svg);
-  writeFileSync(join(docs, 'benchmarks.md'), markdown(r, 'benchmarks/results.svg'));
+  // The KCP loss bench (npm run bench:kcp) owns its own block of this file: carry it over.
+  const target = join(docs, 'benchmarks.md');
+  const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  const kcp = /<!-- kcp-loss:start -->[\s\S]*?<!-- kcp-loss:end -->/.exec(previous)?.[0];
+  writeFileSync(target, markdown(r, 'benchmarks/results.svg') + (kcp ? `\n${kcp}\n` : ''));
 }
