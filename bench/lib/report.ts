@@ -79,6 +79,11 @@ function median3(xs: number[]): number {
   return s[s.length >> 1];
 }
 
+/** Delivered messages per second of server CPU (median over the runs). */
+export function perCore(s: SystemResult): number {
+  return median3(s.runs.map((r) => r.rate / (r.cpu.groups.server || Number.NaN)));
+}
+
 /** CPU split of a system's runs (median per group over the runs), in cores. */
 export function cpuSplit(s: SystemResult): Record<string, number> {
   const keys = new Set(s.runs.flatMap((r) => Object.keys(r.cpu.groups)));
@@ -152,7 +157,10 @@ function boundNotes(r: BenchResults): string[] {
           (prof ? ` The comet's main thread was busy ${pct(prof.summary.busy)} of the window, ${pct(prof.summary.gc)} in GC; its top self time: ${prof.summary.functions.slice(0, 3).map((f) => `\`${f.name}\` ${pct(f.share)}`).join(', ')}.` : ''),
       );
     } else {
-      out.push(`- **${t.name}**: ${fmt(t.ratio)}× against ${t.bound}× (${verdict(t).replace(/\*/g, '')}): ${t.detail}. See *What a connection keeps* below for the objects behind it.`);
+      const why = t.name.includes('RSS')
+        ? 'RSS carries the heap objects below and, on top, the V8 heap pages the comet keeps committed but free after its connection burst (see the note under the memory table)'
+        : 'see *What a connection keeps* below for the objects behind it';
+      out.push(`- **${t.name}**: ${fmt(t.ratio)}× against ${t.bound}× (${verdict(t).replace(/\*/g, '')}): ${t.detail}; ${why}.`);
     }
   }
   return out;
@@ -254,16 +262,20 @@ export function markdown(r: BenchResults, chartPath: string): string {
     '- **Socket.IO**: the publisher process `io.to(room).emit("m", body)` through the Redis adapter; at most 2 unanswered.',
     '',
   );
-  L.push('| system | delivered msgs/s (median) | runs | vs bare ws | all delivered | sampled checks | CPU in cores (median run) |', '|---|---:|---|---:|---|---|---|');
+  L.push('| system | delivered msgs/s (median) | runs | vs bare ws | per server core-second | all delivered | sampled checks | CPU in cores (median run) |', '|---|---:|---|---:|---:|---|---|---|');
   for (const s of r.fanout) {
     const lost = s.runs.reduce((a, x) => a + (x.expected - x.delivered), 0);
     const v = s.verify;
     const checks = `${fmtInt(v.messages)} msgs: ${v.gaps} missing, ${v.dups} repeated, ${v.bad} malformed${s.key === 'full' ? '' : `, ${v.reordered} out of order`}`;
     L.push(
-      `| ${s.label} | **${fmtInt(s.median)}** | ${s.runs.map((x) => fmtInt(x.rate)).join(' / ')} | ${fmt(s.median / bare)}× | ${lost === 0 ? 'yes' : `**${fmtInt(lost)} missing**`} | ${checks} | ${cpuText(cpuSplit(s))}; machine ${cores(cpuSplit(s).machine)} |`,
+      `| ${s.label} | **${fmtInt(s.median)}** | ${s.runs.map((x) => fmtInt(x.rate)).join(' / ')} | ${fmt(s.median / bare)}× | ${fmtInt(perCore(s))} | ${lost === 0 ? 'yes' : `**${fmtInt(lost)} missing**`} | ${checks} | ${cpuText(cpuSplit(s))}; machine ${cores(cpuSplit(s).machine)} |`,
     );
   }
   L.push('');
+  L.push(
+    `*Per server core-second* is each run's delivered messages per second divided by the CPU the server process got in that window (median over the runs): on a machine this busy the server's share of the cores moves from run to run, and this figure moves less. By it, comet alone is ${fmt(perCore(sys(r, 'comet')!) / perCore(sys(r, 'bare')!))}× bare ws.`,
+    '',
+  );
   L.push('CPU is per process group during the measured windows, in cores (1.00 = one core fully busy): *server* the process under test, *pipeline* logic + job (imgate) or the publisher (Socket.IO), *clients* the load-client processes, *driver* the bench itself, *softirq* the kernel\'s network work charged to no process (loopback delivery), *other* everything else on this shared machine (other processes, hypervisor steal), *machine* all of it.', '');
   const reading = readingNotes(r);
   if (reading.length) L.push('Reading these figures:', '', ...reading, '');
