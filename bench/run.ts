@@ -3,7 +3,8 @@
 // same run; prints progress and a table, writes docs/benchmarks.md and docs/benchmarks/results.svg.
 // Options: --quick, --rounds N, --members N (fan-out room and first memory point), --settle S
 // (seconds before each memory sample), --credit N (messages the driver may run ahead), --no-doc,
-// --report <results.json> (rewrite the docs from a saved run).
+// --report <results.json> (rewrite the docs from a saved run), --memory-only (the memory section
+// and the heap snapshots, printed, no docs: for working on per-connection memory).
 import 'reflect-metadata';
 import { freePorts, repoRoot } from '@imgate/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { writeDocs } from './lib/docs';
 import { type BenchResults, consoleTable, type ProfileReport, sys } from './lib/report';
 import { type FanoutSystem, prime, runFanout, type SystemKey } from './sections/fanout';
 import { type LatencyResult, midsLatency, roomLatency } from './sections/latency';
-import { cometMemory, ipcMemory, measureMemory, type MemResult } from './sections/memory';
+import { ipcMemory, measureMemory, type MemResult } from './sections/memory';
 import { sleep } from './lib/stats';
 import { heapBreakdown, type HeapBreakdown } from './sections/heap';
 import { bareSender, cometSender, httpRoomSender, sioSender } from './sections/senders';
@@ -55,8 +56,8 @@ function argValue(name: string): number | undefined {
 function mode(): Mode {
   const quick = process.argv.includes('--quick');
   const m: Mode = quick
-    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 10_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
-    : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 15_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
+    ? { name: 'quick', members: 5_000, memMax: 10_000, rounds: 3, warmupMs: 2_000, windowMs: 3_000, settleMs: 30_000, credit: 64, mids: { pushes: 1_000, rate: 200 }, room: { rate: 20, count: 100 } }
+    : { name: 'full', members: 10_000, memMax: 20_000, rounds: 5, warmupMs: 3_000, windowMs: 5_000, settleMs: 30_000, credit: 64, mids: { pushes: 6_000, rate: 200 }, room: { rate: 20, count: 600 } };
   const members = argValue('members');
   if (members) {
     m.members = members;
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     const clientBase = { perProcess: PER_PROCESS, sampleEvery: SAMPLE_EVERY, bodySize: BODY, logDir: out };
     const mem = await measureMemory(
       [
-        { label: 'comet', name: 'comet', measure: cometMemory(cluster.comet.proc, cluster.comet.http), pool: { ...clientBase, kind: 'imgate', port: cluster.comet.ws, path: '/sub' }, room: 'live://bench', idleRoom: 'live://idle', firstMid: 2_000_000 },
+        { label: 'comet', name: 'comet', measure: ipcMemory(cluster.comet.proc, 'role-mem'), pool: { ...clientBase, kind: 'imgate', port: cluster.comet.ws, path: '/sub' }, room: 'live://bench', idleRoom: 'live://idle', firstMid: 2_000_000 },
         { label: 'bare ws', name: 'bare', measure: ipcMemory(bare), pool: { ...clientBase, kind: 'bare', port: barePort, path: '/sub' }, room: 'bench', idleRoom: 'idle', firstMid: 1_000_000 },
       ],
       [m.members, m.memMax],
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
     );
     pools.push(...mem.pools);
     const [cometMem, bareMem] = [{ result: mem.results[0], pool: mem.pools[0] }, { result: mem.results[1], pool: mem.pools[1] }];
+    if (process.argv.includes('--memory-only')) {
+      await memoryOnly(cluster, bare, cometMem.pool, bareMem.pool, [cometMem.result, bareMem.result], out);
+      return;
+    }
 
     // ---- fan-out ------------------------------------------------------------------------------
     log(`[3/4] room fan-out to ${m.members} members: starting Socket.IO (server + publisher, Redis adapter)`);
@@ -254,6 +259,27 @@ async function main(): Promise<void> {
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     if (cluster) await cluster.stop().catch(() => undefined);
     await stopAll();
+  }
+}
+
+/** `--memory-only`: the ratios and what each connection keeps, printed; nothing written to docs/. */
+async function memoryOnly(c: BenchCluster, bare: BenchProc, cometPool: ClientPool, barePool: ClientPool, mem: MemResult[], out: string): Promise<void> {
+  const [comet, base] = mem;
+  for (let i = 0; i < comet.points.length; i++) {
+    const [cp, bp] = [comet.points[i], base.points[i]];
+    log(
+      `  @ ${cp.connections}: heap ${(cp.heapPerConn / 1024).toFixed(2)} vs ${(bp.heapPerConn / 1024).toFixed(2)} KiB = ${(cp.heapPerConn / bp.heapPerConn).toFixed(2)}x; ` +
+        `rss ${(cp.rssPerConn / 1024).toFixed(2)} vs ${(bp.rssPerConn / 1024).toFixed(2)} KiB = ${(cp.rssPerConn / bp.rssPerConn).toFixed(2)}x`,
+    );
+  }
+  const cometMetrics = `http://127.0.0.1:${c.comet.http}/metrics`;
+  const heaps = [
+    await heapBreakdown('comet', c.comet.proc, cometPool, out, { responsive: () => scrape(cometMetrics, []), connections: async () => (await scrape(cometMetrics, ['imgate_comet_connections'])).imgate_comet_connections ?? 0 }, log),
+    await heapBreakdown('bare ws', bare, barePool, out, { responsive: () => bare.request({ type: 'mem' }), connections: async () => (await bare.request<{ sessions: number }>({ type: 'mem' })).sessions }, log),
+  ];
+  for (const h of heaps) {
+    log(`  ${h.label}: ${h.total.toFixed(0)} B/conn on the heap`);
+    for (const t of h.types.slice(0, 16)) log(`    ${JSON.stringify(t)}`);
   }
 }
 

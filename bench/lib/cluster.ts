@@ -16,7 +16,7 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
-/** Node flags of every server under test: a CPU profile for the report, a GC (SIGUSR2) and a heap snapshot (SIGHUP) the bench can ask for. */
+/** Node flags of every server under test: a CPU profile for the report, a GC and memory reading (over IPC, role-hook) and a heap snapshot (SIGHUP) the bench can ask for. */
 export function serverFlags(profileDir: string): string[] {
   return ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heapsnapshot-signal=SIGHUP', '-r', join(distDir(), 'bench/lib/role-hook.js')];
 }

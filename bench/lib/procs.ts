@@ -37,7 +37,7 @@ export class BenchProc {
     this.child = fork(script, opts.args ?? [], {
       execArgv: opts.execArgv ?? [],
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.IMGATE_BENCH_SPACES_MS ? { IMGATE_BENCH_SPACES_MS: process.env.IMGATE_BENCH_SPACES_MS } : {}), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

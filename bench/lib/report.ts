@@ -208,7 +208,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
   L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', '```', '');
   L.push(
     '`npm run bench` builds (`npm run build`), ensures Redis and Kafka (`bash scripts/services.sh up`), raises the open-files limit to the hard limit, then runs `node dist/bench/run.js`. The servers under test run as their own processes, started as',
-    '`node --expose-gc --cpu-prof --cpu-prof-dir=<out>/profiles -r dist/bench/lib/role-hook.js <main.js>` (role-hook: `SIGUSR2` runs a full GC before memory is sampled; the CPU profile is sliced to the measured windows below). Every server is profiled the same way, so the profiler\'s small overhead is on both sides of each ratio.',
+    '`node --expose-gc --cpu-prof --cpu-prof-dir=<out>/profiles -r dist/bench/lib/role-hook.js <main.js>` (role-hook: asked over the IPC channel, it runs a full GC and answers `process.memoryUsage()`, as the baseline servers do; the CPU profile is sliced to the measured windows below). Every server is profiled the same way, so the profiler\'s small overhead is on both sides of each ratio.',
     '',
   );
   L.push(
@@ -220,7 +220,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
   );
   L.push('## 1. Memory per idle authenticated WebSocket connection', '');
   L.push(
-    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), both servers side by side. Each sample waits until the servers are idle and V8 has handed back the pages the connection burst grew its heap by (at least a settling time, then every 2 s until committed-but-free heap is under max(8 MiB, 15% of the heap), for at most two settling times), then runs a full GC (`gc()` twice) and takes the median of three reads. Per connection = (with N − idle) / N. comet is read from its own `/metrics` (`imgate_process_process_resident_memory_bytes`, `imgate_process_nodejs_heap_size_used_bytes`); the baselines from `process.memoryUsage()`.',
+    'One server process, idle, then N authenticated connections (comet: op 7 → op 8 through logic, member of a room; bare ws: the same packets), both servers side by side. Each sample waits until the servers are idle and V8 has handed back the pages the connection burst grew its heap by (at least a settling time, then every 2 s until committed-but-free heap is under max(8 MiB, 15% of the heap), for at most two settling times), then runs a full GC (`gc()` twice) and takes the median of three reads. Per connection = (with N − idle) / N. Every server is read the same way: over its IPC channel it runs the GC and answers `process.memoryUsage()` (comet through the role-hook the bench preloads), so nothing the reading allocates lands in the process between GC and read.',
     '',
   );
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -248,6 +248,15 @@ export function markdown(r: BenchResults, chartPath: string): string {
     L.push('### What a connection keeps', '', ...heap);
     const findings = heapFindings(r);
     if (findings.length) L.push('What the comet keeps beyond the bare server, found in this run\'s snapshots (each note is printed only while the snapshot shows it):', '', ...findings, '');
+    L.push(
+      'How the comet keeps an idle connection close to a bare `ws` one (`apps/comet/src/connection/connection.ts`, `apps/comet/src/transport/ws.listener.ts`):',
+      '',
+      '- the `WebSocket` object `ws` creates for a client is the connection\'s link (a subclass passed as `ws`\'s `WebSocket` option): its events reach the connection through `emit`, so there is no wrapper object and no listener closure per connection, and `ws`\'s own client set is off (shutdown walks the buckets);',
+      '- no timer per connection: a deadline sweep walks the buckets a few at a time and compares a tick count each connection stores (`Deadlines`); session renewals are queued by the same sweep and sent to logic together (`RenewSessions`, one call for up to 2,000 sessions) instead of one gRPC call per heartbeat;',
+      '- no decoder for WebSocket clients (each message holds whole packets); TCP and KCP decoders share one scratch buffer and hold no chunk list while idle;',
+      '- one shared `accepts` set per distinct operation list (reference-counted), the main room as the string the comet already holds for that room, a set only for rooms joined beyond it, and one object for what only some connections need (packets queued during auth, the upstream chain, room operations).',
+      '',
+    );
   }
   const members = r.fanout[0]?.members ?? 0;
   L.push('## 2. Room fan-out', '');

@@ -13,15 +13,34 @@ export interface HeapBreakdown {
   types: HeapTypeDiff[];
 }
 
+/** Waits until the server answers again; a kept-alive connection may have been reset while it was busy writing. */
+async function answered(responsive: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await responsive();
+      return;
+    } catch (err) {
+      if (i >= 20) throw err;
+      await sleep(500);
+    }
+  }
+}
+
 /** Asks a server (started with --heapsnapshot-signal=SIGHUP, cwd `dir`) for a snapshot; resolves with its file. */
 async function snapshot(proc: BenchProc, dir: string, responsive: () => Promise<unknown>): Promise<string> {
   const before = new Set(readdirSync(dir));
   process.kill(proc.pid, 'SIGHUP');
   await sleep(300);
   // The snapshot is written on the main thread: once the process answers again, it is complete.
-  await responsive();
-  const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot') && f.split('.')[3] === String(proc.pid));
+  await answered(responsive);
+  // The signal may be handled after the request that probes responsiveness: look for a while.
+  let file: string | undefined;
+  for (let i = 0; i < 100 && !file; i++) {
+    file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot') && f.split('.')[3] === String(proc.pid));
+    if (!file) await sleep(300);
+  }
   if (!file) throw new Error(`${proc.name} wrote no heap snapshot in ${dir}`);
+  await answered(responsive);
   let size = -1;
   for (let i = 0; i < 50 && statSync(join(dir, file)).size !== size; i++) {
     size = statSync(join(dir, file)).size;

@@ -1,4 +1,3 @@
-import { scrape } from '../lib/cluster';
 import { ClientPool, type PoolOptions } from '../lib/client-pool';
 import type { BenchProc } from '../lib/procs';
 import { median, sleep } from '../lib/stats';
@@ -48,23 +47,14 @@ async function medianOf(n: number, gapMs: number, take: () => Promise<MemSample>
   return { rss: median(xs.map((x) => x.rss)), heap: median(xs.map((x) => x.heap)), heapTotal: median(xs.map((x) => x.heapTotal)) };
 }
 
-/** comet: SIGUSR2 makes role-hook run a full GC; then prom-client's process gauges on /metrics. */
-export function cometMemory(proc: BenchProc, httpPort: number): () => Promise<MemSample> {
-  const names = ['imgate_process_process_resident_memory_bytes', 'imgate_process_nodejs_heap_size_used_bytes', 'imgate_process_nodejs_heap_size_total_bytes'];
+/**
+ * A server process over IPC: it runs gc() and answers process.memoryUsage(). The baselines answer
+ * `mem` themselves; imgate's roles answer `role-mem` through the role-hook the bench preloads.
+ */
+export function ipcMemory(proc: BenchProc, type: 'mem' | 'role-mem' = 'mem'): () => Promise<MemSample> {
   return () =>
     medianOf(3, 300, async () => {
-      process.kill(proc.pid, 'SIGUSR2');
-      await sleep(300);
-      const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`, names);
-      return { rss: m[names[0]], heap: m[names[1]], heapTotal: m[names[2]] };
-    });
-}
-
-/** A baseline process over IPC: it runs gc() and answers process.memoryUsage(). */
-export function ipcMemory(proc: BenchProc): () => Promise<MemSample> {
-  return () =>
-    medianOf(3, 300, async () => {
-      const m = await proc.request<{ rss: number; heapUsed: number; heapTotal: number }>({ type: 'mem' });
+      const m = await proc.request<{ rss: number; heapUsed: number; heapTotal: number }>({ type });
       return { rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal };
     });
 }
@@ -92,14 +82,14 @@ export async function measureMemory(
 ): Promise<{ results: MemResult[]; pools: ClientPool[] }> {
   const results: MemResult[] = [];
   const pools: ClientPool[] = [];
-  const sampleAll = async () => {
+  const sampleAll = async (wait = settleMs) => {
     const started = Date.now();
-    await sleep(settleMs);
+    await sleep(wait);
     for (;;) {
       const out: MemSample[] = [];
       for (const t of targets) out.push(await t.measure());
       const settled = out.every((x) => x.heapTotal - x.heap <= Math.max(SLACK_MIN, SLACK_SHARE * x.heap));
-      if (settled || Date.now() - started >= 2 * settleMs) {
+      if (settled || Date.now() - started >= 2 * wait) {
         log(`    sampled ${((Date.now() - started) / 1000).toFixed(0)} s after the last connection${settled ? '' : ' (V8 still held free heap pages: RSS below includes them)'}`);
         return out;
       }
@@ -107,8 +97,9 @@ export async function measureMemory(
     }
   };
   try {
-    log(`    idle servers: waiting ${settleMs / 1000} s for them to settle`);
-    const bases = await sampleAll();
+    log(`    idle servers: waiting ${Math.max(10_000, settleMs / 3) / 1000} s for them to settle`);
+    // Freshly started servers have had no burst to settle from: a third of the wait will do.
+    const bases = await sampleAll(Math.max(10_000, settleMs / 3));
     targets.forEach((t, i) => {
       results.push({ label: t.label, base: bases[i], points: [] });
       log(`    ${t.label} idle: rss ${mib(bases[i].rss)}, heap ${mib(bases[i].heap)} (V8 heap committed ${mib(bases[i].heapTotal)})`);

@@ -4,9 +4,11 @@ import { Buckets } from './bucket/buckets';
 import type { CometConfig } from './comet.config';
 import { COMET_CONFIG } from './comet.tokens';
 import { ConnectionService } from './connection/connection.service';
+import { Deadlines } from './connection/deadlines';
 import { CometGrpcController } from './grpc/comet.grpc.controller';
 import { DrainService } from './lifecycle/drain.service';
 import { LogicClient } from './logic/logic.client';
+import { SessionRenewals } from './logic/session-renewals';
 import { CometMetrics } from './metrics/comet.metrics';
 import { OnlineReporter } from './online/online-reporter.service';
 import { PushService } from './push/push.service';
@@ -54,6 +56,8 @@ export class CometModule {
         CometMetrics,
         Buckets,
         LogicClient,
+        SessionRenewals,
+        Deadlines,
         OnlineReporter,
         ConnectionService,
         PushService,

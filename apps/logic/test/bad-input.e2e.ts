@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { credentials, type ServiceError, status } from '@grpc/grpc-js';
-import { callUnary } from '@imgate/common';
+import pino from 'pino';
+import { callUnary, createRedis } from '@imgate/common';
 import { loadCometProto, loadLogicProto } from '@imgate/proto';
 import { Op } from '@imgate/protocol';
-import { bodyJson, type Cluster, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
+import { bodyJson, bodyText, type Cluster, metric, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
 
 async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -18,7 +19,11 @@ async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
 describe('bad input on every interface', () => {
   let cluster: Cluster;
   before(async () => {
-    cluster = await startCluster({ name: 'bad-input', env: { LOGIC_PUSH_MAX_BYTES: '1024', LOGIC_PUSH_MAX_RECEIVERS: '5', LOGIC_HEARTBEAT_SEC: '1' } });
+    cluster = await startCluster({
+      name: 'bad-input',
+      // Sessions live 3 s (three heartbeats); comets renew them every second.
+      env: { LOGIC_PUSH_MAX_BYTES: '1024', LOGIC_PUSH_MAX_RECEIVERS: '5', LOGIC_HEARTBEAT_SEC: '1', COMET_SESSION_REFRESH_MS: '1000' },
+    });
   });
   after(async () => cluster?.stop());
 
@@ -83,6 +88,13 @@ describe('bad input on every interface', () => {
       assert.equal(err.code, status.UNAUTHENTICATED);
       err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from([0xff, 0x00]) }, 5_000));
       assert.equal(err.code, status.INVALID_ARGUMENT);
+      const many = Array.from({ length: 10_001 }, (_, i) => ({ mid: i, key: `k${i}` }));
+      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: many }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      assert.match(err.details, /at most 10000 sessions/);
+      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: [{ mid: 1, key: 'ok' }, { mid: 2, key: '' }] }, 5_000));
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      assert.match(err.details, /sessions\[1\]/);
       err = await grpcError(callUnary(comet.PushKeys, comet, { keys: [], operation: 1000, body: Buffer.from('x') }, 5_000));
       assert.equal(err.code, status.INVALID_ARGUMENT);
       err = await grpcError(callUnary(comet.PushKeys, comet, { keys: ['k'], operation: 3, body: Buffer.from('x') }, 5_000));
@@ -94,6 +106,31 @@ describe('bad input on every interface', () => {
       comet.close();
     }
     for (const proc of [cluster.logic.proc, cluster.comets[0].proc, cluster.job.proc]) assert.equal(proc.running, true, `${proc.name} still runs`);
+  });
+
+  it('comets renew the sessions of live clients in batches: a session outlives its 3 s expiry, and one lost from Redis is written again', async () => {
+    const comet = `http://127.0.0.1:${cluster.comets[0].http}/metrics`;
+    const clients = await Promise.all([0, 1, 2].map(() => ProtoClient.ws(cluster.comets[0].wsUrl)));
+    const ids = await Promise.all(clients.map(async (c, i) => c.auth({ token: await signHs256({ mid: 300 + i }), accepts: [1000] })));
+    const redis = createRedis(cluster.env.REDIS_URL, pino({ level: 'silent' }));
+    try {
+      const connKey = (key: string) => `${cluster.env.REDIS_PREFIX}k:{${key}}`;
+      await redis.del(connKey(ids[0].key));
+      for (let i = 0; i < 10; i++) {
+        for (const c of clients) c.send(Op.Heartbeat);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      // 5 s in: without renewal every session would have expired after 3 s.
+      for (const id of ids) assert.ok((await redis.ttl(connKey(id.key))) > 0, `session ${id.key} is still in Redis`);
+      const res = await post(`${cluster.logic.url}/goim/push/mids?operation=1000&mids=300&mids=301&mids=302`, 'still-here');
+      assert.equal(res.status, 200);
+      for (const c of clients) assert.equal(bodyText(await c.op(1000)), 'still-here');
+      assert.ok((await metric(comet, 'imgate_comet_session_renewals_total', 'result="renewed"')) >= 6, 'renewals counted');
+      assert.ok((await metric(comet, 'imgate_comet_session_renewals_total', 'result="restored"')) >= 1, 'the deleted session was written again');
+    } finally {
+      redis.disconnect();
+      for (const c of clients) c.close();
+    }
   });
 
   it('heartbeats keep a connection open; silence past the deadline closes it with a reason', async () => {

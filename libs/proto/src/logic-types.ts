@@ -18,3 +18,6 @@ export type { ReceiveReply, ReceiveReply__Output } from './generated/imgate/logi
 export type { ReceiveReq, ReceiveReq__Output } from './generated/imgate/logic/ReceiveReq';
 export type { RenewOnlineReply, RenewOnlineReply__Output } from './generated/imgate/logic/RenewOnlineReply';
 export type { RenewOnlineReq, RenewOnlineReq__Output } from './generated/imgate/logic/RenewOnlineReq';
+export type { RenewSessionsReply, RenewSessionsReply__Output } from './generated/imgate/logic/RenewSessionsReply';
+export type { RenewSessionsReq, RenewSessionsReq__Output } from './generated/imgate/logic/RenewSessionsReq';
+export type { SessionRef, SessionRef__Output } from './generated/imgate/logic/SessionRef';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decode, decodeBatch, encode, encodeBatch, Op, ProtocolError } from './index';
+import { decode, decodeBatch, decodeMessage, encode, encodeBatch, Op, ProtocolError } from './index';
 import { hex, throwsCode } from './testing/spec-helpers';
 
 // Written by hand:     packLen   hLen ver  op       seq      checksum  body
@@ -123,5 +123,22 @@ describe('decodeBatch', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('decodeMessage reads whole packets of one WebSocket message, and names a cut one bad_packet_len', () => {
+    const msg = concat(INNER_ONLINE, INNER_OK);
+    assert.deepEqual(
+      decodeMessage(msg).map((p) => [p.op, p.seq, [...p.body]]),
+      [
+        [Op.HeartbeatReply, 0, [0, 0, 0, 7]],
+        [Op.SendMsgReply, 9, [0x6f, 0x6b]],
+      ],
+    );
+    assert.deepEqual(decodeMessage(new Uint8Array(0)), []);
+    for (let cut = 1; cut < msg.length; cut++) {
+      if (cut === INNER_ONLINE.length) continue;
+      throwsCode(() => decodeMessage(msg.subarray(0, cut)), 'bad_packet_len');
+    }
+    throwsCode(() => decodeMessage(INNER_ONLINE, { maxPacketLen: 19 }), 'packet_too_large');
   });
 });

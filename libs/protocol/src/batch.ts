@@ -31,21 +31,34 @@ export function encodeBatch(packets: readonly PacketInit[], opts?: BatchOptions)
  * `body`. Inner packets are not unpacked further, even if they are op 9.
  */
 export function decodeBatch(body: Uint8Array, opts?: DecodeOptions): Packet[] {
+  return decodeSequence(body, opts, 'bad_batch', 'batch');
+}
+
+/**
+ * The packets of one WebSocket message, which must hold whole packets back to back; each body is
+ * a view into `bytes`. No decoder state is kept between messages, so a WebSocket connection needs
+ * none.
+ */
+export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): Packet[] {
+  return decodeSequence(bytes, opts, 'bad_packet_len', 'WebSocket message');
+}
+
+function decodeSequence(bytes: Uint8Array, opts: DecodeOptions | undefined, code: 'bad_batch' | 'bad_packet_len', what: string): Packet[] {
   const max = maxPacketLenOf(opts);
   const out: Packet[] = [];
   let offset = 0;
-  while (offset < body.length) {
-    const left = body.length - offset;
+  while (offset < bytes.length) {
+    const left = bytes.length - offset;
     if (left < HEADER_LEN) {
-      throw new ProtocolError('bad_batch', `batch ends with ${left} bytes, shorter than a ${HEADER_LEN}-byte header`);
+      throw new ProtocolError(code, `${what} ends with ${left} bytes, shorter than a ${HEADER_LEN}-byte header`);
     }
-    const packLen = readU32(body, offset + PACK_LEN_OFFSET);
-    const headerLen = readU16(body, offset + HEADER_LEN_OFFSET);
+    const packLen = readU32(bytes, offset + PACK_LEN_OFFSET);
+    const headerLen = readU16(bytes, offset + HEADER_LEN_OFFSET);
     checkFraming(packLen, headerLen, max);
     if (packLen > left) {
-      throw new ProtocolError('bad_batch', `inner packLen ${packLen} at offset ${offset} exceeds the ${left} bytes left`);
+      throw new ProtocolError(code, `${what}: packLen ${packLen} at offset ${offset} exceeds the ${left} bytes left`);
     }
-    out.push(packetAt(body, offset, packLen, headerLen));
+    out.push(packetAt(bytes, offset, packLen, headerLen));
     offset += packLen;
   }
   return out;

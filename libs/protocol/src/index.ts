@@ -1,5 +1,5 @@
 // The client wire protocol: pure, dependency-free, browser-safe (no Node built-ins).
-export { decodeBatch, encodeBatch, type BatchOptions } from './batch';
+export { decodeBatch, decodeMessage, encodeBatch, type BatchOptions } from './batch';
 export { decode, encode, encodedLength, encodeInto, readPackLen } from './codec';
 export { crc32 } from './crc32';
 export { ProtocolError, type ProtocolErrorCode } from './errors';

@@ -10,9 +10,18 @@ import { FRAMING_LEN, HEADER_LEN_OFFSET, PACK_LEN_OFFSET, type DecodeOptions, ty
  * chunk is decoded in place: its body is a view into that chunk, so a pushed
  * chunk must not be modified afterwards.
  */
+/**
+ * Scratch space for framing bytes split across chunks. Decoding is synchronous and the bytes are
+ * read out before `push` returns, so one buffer serves every decoder in the process instead of six
+ * bytes (and a typed array object) kept by each connection.
+ */
+const framingScratch = new Uint8Array(FRAMING_LEN);
+const NO_CHUNKS: Uint8Array[] = [];
+
 export class StreamDecoder {
   private readonly maxPacketLen: number;
-  private chunks: Uint8Array[] = [];
+  /** Chunks with unread bytes; the shared empty list while nothing is buffered (no array per idle connection). */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   /** Index in `chunks` of the first chunk still holding unread bytes. */
   private head = 0;
   /** Read position inside chunks[head]. */
@@ -23,7 +32,6 @@ export class StreamDecoder {
   private headerLen = 0;
   /** The stream is out of step after a bad header; every later push repeats the error. */
   private failure: ProtocolError | undefined;
-  private readonly framing = new Uint8Array(FRAMING_LEN);
 
   constructor(opts?: DecodeOptions) {
     this.maxPacketLen = maxPacketLenOf(opts);
@@ -43,7 +51,8 @@ export class StreamDecoder {
     if (this.failure) throw this.failure;
     const out: Packet[] = [];
     if (chunk.length === 0) return out;
-    this.chunks.push(chunk);
+    if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.bufferedBytes += chunk.length;
     try {
       for (;;) {
@@ -69,8 +78,8 @@ export class StreamDecoder {
     let bytes = this.chunks[this.head]!;
     let offset = this.headOffset;
     if (bytes.length - offset < FRAMING_LEN) {
-      this.copyOut(this.framing, FRAMING_LEN);
-      bytes = this.framing;
+      this.copyOut(framingScratch, FRAMING_LEN);
+      bytes = framingScratch;
       offset = 0;
     }
     const packLen = readU32(bytes, offset + PACK_LEN_OFFSET);
@@ -131,7 +140,7 @@ export class StreamDecoder {
     this.head++;
     this.headOffset = 0;
     if (this.head === this.chunks.length) {
-      this.chunks = [];
+      this.chunks = NO_CHUNKS;
       this.head = 0;
     } else if (this.head >= 64 && this.head * 2 >= this.chunks.length) {
       // Amortised compaction: each dropped chunk pays for moving at most one live one.
@@ -141,7 +150,7 @@ export class StreamDecoder {
   }
 
   private release(): void {
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.head = 0;
     this.headOffset = 0;
     this.bufferedBytes = 0;

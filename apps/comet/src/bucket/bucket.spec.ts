@@ -4,8 +4,7 @@ import type { Channel } from './channel';
 import { Buckets } from './buckets';
 
 function channel(key: string, roomId = '', mid = 1): Channel {
-  const rooms = new Set(roomId ? [roomId] : []);
-  return { key, mid, roomId, rooms, accepts: new Set(), checksum: false, remoteAddress: '', transport: 'tcp', deliver: () => true, close: () => undefined };
+  return { key, mid, roomId, roomList: () => (roomId ? [roomId] : []), accepts: new Set(), checksum: false, remoteAddress: '', transport: 'tcp', deliver: () => true, close: () => undefined };
 }
 
 describe('Buckets', () => {

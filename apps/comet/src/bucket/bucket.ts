@@ -9,9 +9,9 @@ export class Bucket {
   put(ch: Channel): Channel | undefined {
     const old = this.channels.get(ch.key);
     if (old === ch) return undefined;
-    if (old) for (const room of old.rooms) this.leave(old, room);
+    if (old) for (const room of old.roomList()) this.leave(old, room);
     this.channels.set(ch.key, ch);
-    for (const room of ch.rooms) this.join(ch, room);
+    for (const room of ch.roomList()) this.join(ch, room);
     return old;
   }
 
@@ -19,7 +19,7 @@ export class Bucket {
   remove(ch: Channel): boolean {
     if (this.channels.get(ch.key) !== ch) return false;
     this.channels.delete(ch.key);
-    for (const room of ch.rooms) this.leave(ch, room);
+    for (const room of ch.roomList()) this.leave(ch, room);
     return true;
   }
 

@@ -7,8 +7,9 @@ export interface Channel {
   readonly mid: number;
   /** The main room (auth's room_id, moved by op 12); empty for none. */
   readonly roomId: string;
-  /** Every room the channel is in: the main one and any joined with op 23. */
-  readonly rooms: ReadonlySet<string>;
+  /** Every room the channel is in: the main one and any joined with op 23 (a new array each call). */
+  roomList(): string[];
+  /** The business operations it receives (often one set shared by many channels). */
   readonly accepts: ReadonlySet<number>;
   /** Whether this client speaks the 20-byte checksummed header. */
   readonly checksum: boolean;

@@ -2,7 +2,10 @@ import type { Logger } from '@imgate/common';
 import type { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import type { LogicClient } from '../logic/logic.client';
+import type { SessionRenewals } from '../logic/session-renewals';
 import type { CometMetrics } from '../metrics/comet.metrics';
+import type { AcceptSets } from './accept-sets';
+import type { Deadlines } from './deadlines';
 
 /** Room membership as the cluster sees it. */
 export interface RoomDirectory {
@@ -12,12 +15,15 @@ export interface RoomDirectory {
   online(room: string): number;
 }
 
-/** What every connection shares: config, channel index, logic, rooms, metrics, log. */
+/** What every connection shares: config, channel index, logic, rooms, deadlines, metrics, log. */
 export interface ConnectionContext {
   config: CometConfig;
   buckets: Buckets;
-  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'heartbeat' | 'receive'>;
+  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive'>;
   rooms: RoomDirectory;
+  deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
+  renewals: Pick<SessionRenewals, 'add'>;
+  accepts: AcceptSets;
   metrics: CometMetrics;
   logger: Logger;
 }
@@ -34,9 +40,7 @@ export function jsonBody(value: unknown): Uint8Array {
 }
 
 export function int32Body(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, n);
-  return b;
+  return Uint8Array.of(n >>> 24, n >>> 16, n >>> 8, n);
 }
 
 export const ROOM_ID = /^[\x21-\x7e]{0,128}$/;

@@ -4,11 +4,14 @@ import { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { LogicClient } from '../logic/logic.client';
+import { SessionRenewals } from '../logic/session-renewals';
 import { CometMetrics } from '../metrics/comet.metrics';
 import { OnlineReporter } from '../online/online-reporter.service';
 import type { Link } from '../transport/link';
+import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
+import { Deadlines } from './deadlines';
 
 /** Transports hand every new link here and get back the handler for its bytes. */
 @Injectable()
@@ -20,13 +23,23 @@ export class ConnectionService {
     buckets: Buckets,
     logic: LogicClient,
     rooms: OnlineReporter,
+    private readonly deadlines: Deadlines,
+    renewals: SessionRenewals,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, accepts: new AcceptSets(), metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {
     return new Connection(link, this.ctx, framed);
+  }
+
+  /** Every open connection over one transport, authenticated or not (a snapshot, for shutdown). */
+  all(transport: Link['transport']): Connection[] {
+    const out: Connection[] = [];
+    for (const ch of this.ctx.buckets.all()) if (ch instanceof Connection && ch.transport === transport) out.push(ch);
+    for (const c of this.deadlines.pendingConnections()) if (c instanceof Connection && c.transport === transport) out.push(c);
+    return out;
   }
 }

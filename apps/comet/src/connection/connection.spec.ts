@@ -9,8 +9,11 @@ import { Env } from '@imgate/common';
 import { CometMetrics } from '../metrics/comet.metrics';
 import type { Outbound } from '../push/outbound';
 import type { Link } from '../transport/link';
+import type { SessionRenewals } from '../logic/session-renewals';
+import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
+import { Deadlines, TICK_MS } from './deadlines';
 
 class FakeLink implements Link {
   readonly transport = 'tcp' as const;
@@ -42,9 +45,23 @@ function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<unknown>
   const config = { ...loadCometConfig(new Env({}), 'spec'), ...over };
   const buckets = new Buckets(config);
   const calls: string[] = [];
+  const renewed: string[] = [];
+  const renewals = { add: (mid: number, key: string) => renewed.push(`${mid} ${key}`), flush: () => undefined } as unknown as SessionRenewals;
+  const deadlines = new Deadlines(config, buckets, renewals);
+  const clock = { ticks: 1_000 };
+  deadlines.now = () => clock.ticks;
+  /** Moves the deadline clock on and runs a full sweep. */
+  const advance = (ms: number) => {
+    clock.ticks += Math.ceil(ms / TICK_MS);
+    deadlines.sweepAll();
+  };
+  const accepts = new AcceptSets();
   const ctx: ConnectionContext = {
     config,
     buckets,
+    deadlines,
+    renewals,
+    accepts,
     metrics: new CometMetrics(new Registry()),
     logger: pino({ level: 'silent' }),
     rooms: { ready: async () => undefined, online: (room) => (room === 'live://1' ? 42 : 0) },
@@ -54,7 +71,6 @@ function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<unknown>
         calls.push(`disconnect ${mid} ${key}`);
         return { has: true };
       },
-      heartbeat: async () => ({ online: 0 }),
       receive: async () => {
         calls.push('receive');
         return { partition: 0, offset: '1' };
@@ -63,7 +79,7 @@ function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<unknown>
   };
   const link = new FakeLink();
   const conn = new Connection(link, ctx, false);
-  return { conn, link, buckets, calls, config };
+  return { conn, link, buckets, calls, config, ctx, advance, renewed, accepts, deadlines };
 }
 
 const packet = (op: number, body = '', checksum = false) => encode({ op, seq: 9, body: new TextEncoder().encode(body), checksum });
@@ -144,11 +160,102 @@ describe('Connection', () => {
     assert.equal(buckets.size, 0);
   });
 
-  it('closes an unauthenticated connection at the handshake deadline', async () => {
-    const { conn, link } = setup({ handshakeTimeoutMs: 30 });
-    await new Promise((r) => setTimeout(r, 60));
+  it('closes an unauthenticated connection at the handshake deadline, not before', () => {
+    const { conn, link, advance } = setup({ handshakeTimeoutMs: 2_000 });
+    advance(2_000);
+    assert.equal(conn.closed, false);
+    advance(TICK_MS);
     assert.equal(link.json().code, 'handshake_timeout');
     assert.equal(conn.closed, true);
+  });
+
+  it('closes a silent authenticated connection at its heartbeat deadline; any packet re-arms it', async () => {
+    const { conn, link, advance, buckets } = setup();
+    conn.onData(packet(Op.Auth, '{}'));
+    await tick();
+    // heartbeat 30 s: two missed (60 s) plus 5 s of slack.
+    advance(60_000);
+    conn.onData(packet(Op.Heartbeat));
+    advance(65_000);
+    assert.equal(conn.closed, false);
+    advance(TICK_MS);
+    assert.equal(link.json().code, 'heartbeat_timeout');
+    assert.equal(conn.closed, true);
+    assert.equal(buckets.size, 0);
+  });
+
+  it('queues a session refresh on the sweep once the refresh period passed, only if heard from since', async () => {
+    const { conn, advance, renewed, config } = setup();
+    conn.onData(packet(Op.Auth, '{}'));
+    await tick();
+    advance(config.sessionRefreshMs - TICK_MS);
+    conn.onData(packet(Op.Heartbeat));
+    assert.deepEqual(renewed, []);
+    advance(TICK_MS);
+    assert.deepEqual(renewed, ['7 k7']);
+    advance(config.sessionRefreshMs);
+    assert.deepEqual(renewed, ['7 k7'], 'nothing heard since the last refresh: nothing to renew');
+    conn.onData(packet(Op.Heartbeat));
+    advance(TICK_MS);
+    assert.deepEqual(renewed, ['7 k7', '7 k7']);
+    conn.onClose();
+  });
+
+  it('shares one accepts set between connections with the same list, and lets it go when the last closes', async () => {
+    let n = 0;
+    const a = setup({}, async () => ({ mid: 7, key: `k${++n}`, roomId: 'live://1', accepts: [1000], heartbeatSec: 30, heartbeatMinSec: 10, heartbeatStepSec: 5, platform: '' }));
+    const b = new Connection(new FakeLink(), a.ctx, false);
+    a.conn.onData(packet(Op.Auth, '{}'));
+    b.onData(packet(Op.Auth, '{}'));
+    await tick();
+    assert.equal(a.conn.accepts, b.accepts);
+    assert.equal(a.accepts.size, 1);
+    b.onData(packet(Op.Sub, '1001'));
+    assert.notEqual(a.conn.accepts, b.accepts);
+    assert.deepEqual([...b.accepts].sort(), [1000, 1001]);
+    assert.deepEqual([...a.conn.accepts], [1000]);
+    assert.equal(a.accepts.size, 2);
+    a.conn.onClose();
+    b.onClose();
+    assert.equal(a.accepts.size, 0);
+  });
+
+  it('joins further rooms with op 23, promotes one to the main room with op 12, and leaves with op 25', async () => {
+    const { conn, link, buckets } = setup({ maxRooms: 3 });
+    conn.onData(packet(Op.Auth, '{}'));
+    await tick();
+    conn.onData(packet(Op.JoinRoom, 'live://2'));
+    conn.onData(packet(Op.JoinRoom, 'live://3'));
+    await tick();
+    assert.deepEqual(conn.roomList().sort(), ['live://1', 'live://2', 'live://3']);
+    conn.onData(packet(Op.JoinRoom, 'live://4'));
+    await tick();
+    assert.equal(link.json().code, 'too_many_rooms');
+    conn.onData(packet(Op.ChangeRoom, 'live://3'));
+    await tick();
+    assert.equal(conn.roomId, 'live://3');
+    assert.deepEqual(conn.roomList().sort(), ['live://2', 'live://3']);
+    assert.deepEqual([1, 2, 3].map((n) => buckets.roomSize(`live://${n}`)), [0, 1, 1]);
+    conn.onData(packet(Op.LeaveRoom, 'live://3'));
+    assert.equal(conn.roomId, '');
+    conn.onData(packet(Op.LeaveRoom, 'live://3'));
+    assert.equal(link.json().code, 'not_in_room');
+    conn.onClose();
+    assert.equal(buckets.roomSize('live://2'), 0);
+  });
+
+  it('over WebSocket, decodes each message as whole packets and refuses one cut inside a packet', async () => {
+    const a = setup();
+    const link = new FakeLink();
+    const ws = new Connection(link, a.ctx, true);
+    const auth = packet(Op.Auth, '{}');
+    ws.onData(auth);
+    await tick();
+    assert.equal(link.last().op, Op.AuthReply);
+    const hb = packet(Op.Heartbeat);
+    ws.onData(hb.subarray(0, 10));
+    assert.equal(link.json().code, 'bad_packet_len');
+    assert.equal(ws.closed, true);
   });
 
   it('rejects a malformed header with its protocol error code', () => {

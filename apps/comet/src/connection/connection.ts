@@ -1,63 +1,99 @@
 import { isServiceError } from '@imgate/common';
-import { decodeBatch, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
+import { decodeBatch, decodeMessage, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
 import type { Channel } from '../bucket/channel';
 import { Outbound } from '../push/outbound';
 import type { Link, LinkHandler } from '../transport/link';
+import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
+import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
 import { RoomOps } from './room-ops';
 
-type State = 'handshake' | 'authenticating' | 'open' | 'closed';
+// `flags`: the state in the low two bits, then one bit each.
+const HANDSHAKE = 0;
+const AUTHENTICATING = 1;
+const OPEN = 2;
+const CLOSED = 3;
+const STATE = 0b11;
+const CHECKSUM = 1 << 2;
+const REGISTERED = 1 << 3;
 
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
+const MAX_ACCEPTS = 256;
 const EMPTY = new Uint8Array(0);
+
+/** What only some connections ever need, created on first use. */
+interface Rare {
+  /** Packets that arrived while auth was in flight. */
+  early?: Packet[];
+  /** Upstream messages go to logic one at a time, in order. */
+  upstream?: Promise<void>;
+  upstreamDepth: number;
+  roomOps?: RoomOps;
+}
 
 /**
  * One client session over any transport: handshake deadline, auth through logic, heartbeats with
  * a server-side deadline, rooms and operation filters, upstream messages, and every way it can
  * end (each with a reason).
+ *
+ * An idle connection is what a comet holds by the million, so this object keeps little: no timer
+ * (the deadline sweep reads `lastSeen`), no decoder for WebSocket (whole packets per message), a
+ * shared accepts set, the main room as a shared string and a set only for further rooms, and
+ * whatever only some connections need in one object created on first use.
  */
-export class Connection implements Channel, LinkHandler {
+export class Connection implements Channel, LinkHandler, Sweepable {
   key = '';
   mid = 0;
+  /** The main room (auth's room_id, moved by op 12); empty for none. Never also in `extraRooms`. */
   roomId = '';
-  readonly rooms = new Set<string>();
-  readonly accepts = new Set<number>();
-  checksum = false;
-
-  private state: State = 'handshake';
-  private readonly decoder: StreamDecoder;
-  private timer: NodeJS.Timeout;
-  private heartbeatMs = 0;
-  // Created on first use: an idle connection should cost as little as possible.
-  private early?: Packet[];
-  private upstream?: Promise<void>;
-  private upstreamDepth = 0;
-  private lastSessionRefresh = 0;
-  private registered = false;
-  private roomOpsInstance?: RoomOps;
+  accepts: ReadonlySet<number> = AcceptSets.empty;
+  /** Rooms joined with op 23 beyond the main one. */
+  private extraRooms: Set<string> | undefined = undefined;
+  private flags = HANDSHAKE;
+  /** Stream transports only (TCP, KCP): a WebSocket message holds whole packets. */
+  private readonly decoder: StreamDecoder | undefined;
+  /** Deadline clock ticks: when the client was last heard from, and when its session was last refreshed. */
+  private lastSeen: number;
+  private refreshedAt = 0;
+  /** Silence allowed, in ticks: the handshake timeout, then the heartbeat deadline. */
+  private timeoutTicks: number;
+  private rare: Rare | undefined = undefined;
 
   constructor(
     private readonly link: Link,
     private readonly ctx: ConnectionContext,
     /** WebSocket messages must hold whole packets; TCP and KCP are a byte stream. */
-    private readonly framed: boolean,
+    framed: boolean,
   ) {
-    this.decoder = new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
-    this.timer = setTimeout(this.deadline, ctx.config.handshakeTimeoutMs);
+    this.decoder = framed ? undefined : new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
+    this.lastSeen = ctx.deadlines.now();
+    this.timeoutTicks = ticksOf(ctx.config.handshakeTimeoutMs);
+    ctx.deadlines.watch(this);
     ctx.metrics.accepted.inc({ transport: link.transport });
     ctx.metrics.connections.inc({ transport: link.transport });
   }
 
-  private get roomOps(): RoomOps {
-    return (this.roomOpsInstance ??= new RoomOps(this, this.ctx));
+  private get state(): number {
+    return this.flags & STATE;
   }
 
-  /** One timer serves both deadlines: the handshake before auth, then the heartbeat. */
-  private readonly deadline = (): void => {
-    if (this.state === 'open') this.fail('heartbeat_timeout', `no heartbeat within ${this.heartbeatMs} ms`);
-    else this.fail('handshake_timeout', `not authenticated within ${this.ctx.config.handshakeTimeoutMs} ms`);
-  };
+  private setState(s: number): void {
+    this.flags = (this.flags & ~STATE) | s;
+  }
+
+  private get more(): Rare {
+    return (this.rare ??= { upstreamDepth: 0 });
+  }
+
+  private get roomOps(): RoomOps {
+    return (this.more.roomOps ??= new RoomOps(this, this.ctx));
+  }
+
+  /** Whether this client speaks the 20-byte checksummed header. */
+  get checksum(): boolean {
+    return (this.flags & CHECKSUM) !== 0;
+  }
 
   get transport(): 'tcp' | 'ws' | 'kcp' {
     return this.link.transport;
@@ -68,20 +104,35 @@ export class Connection implements Channel, LinkHandler {
   }
 
   get closed(): boolean {
-    return this.state === 'closed';
+    return this.state === CLOSED;
   }
 
   get isOpen(): boolean {
-    return this.state === 'open';
+    return this.state === OPEN;
+  }
+
+  /** Called by the deadline sweep: ends a silent connection; queues a due session refresh. */
+  sweep(now: number): void {
+    const state = this.state;
+    if (state === CLOSED) return;
+    if (now - this.lastSeen > this.timeoutTicks) {
+      if (state === OPEN) this.fail('heartbeat_timeout', `no heartbeat within ${this.timeoutTicks * TICK_MS} ms`);
+      else this.fail('handshake_timeout', `not authenticated within ${this.ctx.config.handshakeTimeoutMs} ms`);
+      return;
+    }
+    // Heard from since the last refresh, and the refresh period is over: renew the session in logic.
+    if (state === OPEN && this.lastSeen > this.refreshedAt && now - this.refreshedAt >= ticksOf(this.ctx.config.sessionRefreshMs)) {
+      this.refreshedAt = now;
+      this.ctx.renewals.add(this.mid, this.key);
+    }
   }
 
   onData(bytes: Uint8Array): void {
-    if (this.state === 'closed') return;
+    if (this.state === CLOSED) return;
     const { metrics, config } = this.ctx;
     metrics.bytesIn.inc({ transport: this.link.transport }, bytes.length);
     try {
-      const packets = this.decoder.push(bytes);
-      if (this.framed && this.decoder.buffered > 0) throw new ProtocolError('bad_packet_len', 'a WebSocket message ended inside a packet');
+      const packets = this.decoder ? this.decoder.push(bytes) : decodeMessage(bytes, { maxPacketLen: config.maxClientPacket });
       if (packets.length) metrics.packetsIn.inc({ transport: this.link.transport }, packets.length);
       for (const p of packets) {
         if (p.op === Op.Raw) for (const inner of decodeBatch(p.body, { maxPacketLen: config.maxClientPacket })) this.handle(inner);
@@ -100,26 +151,25 @@ export class Connection implements Channel, LinkHandler {
 
   private handle(p: Packet): void {
     switch (this.state) {
-      case 'handshake':
+      case HANDSHAKE:
         if (p.op !== Op.Auth) return this.fail('op_before_auth', `operation ${p.op} before auth`);
-        this.checksum = p.checksum;
-        this.state = 'authenticating';
+        if (p.checksum) this.flags |= CHECKSUM;
+        this.setState(AUTHENTICATING);
         void this.authenticate(p);
         return;
-      case 'authenticating':
-        this.early ??= [];
-        if (this.early.length >= MAX_EARLY_PACKETS) return this.fail('too_many_before_auth', 'too many packets before the auth reply');
-        this.early.push(p);
+      case AUTHENTICATING: {
+        const early = (this.more.early ??= []);
+        if (early.length >= MAX_EARLY_PACKETS) return this.fail('too_many_before_auth', 'too many packets before the auth reply');
+        early.push(p);
         return;
-      case 'open':
+      }
+      case OPEN:
         return this.dispatch(p);
-      case 'closed':
-        return;
     }
   }
 
   private async authenticate(p: Packet): Promise<void> {
-    const { logic, metrics, buckets, rooms, logger } = this.ctx;
+    const { logic, metrics, buckets, rooms, logger, deadlines } = this.ctx;
     let reply;
     try {
       reply = await logic.connect(p.body, this.link.remoteAddress);
@@ -131,25 +181,24 @@ export class Connection implements Channel, LinkHandler {
       return;
     }
     metrics.auth.inc({ result: 'ok' });
+    if (this.closed) {
+      // The client left while logic was answering: undo the session logic just wrote.
+      logic.disconnect(reply.mid, reply.key).catch(() => undefined);
+      return;
+    }
     this.key = reply.key;
     this.mid = reply.mid;
     this.roomId = reply.roomId;
-    if (reply.roomId) this.rooms.add(reply.roomId);
-    reply.accepts.forEach((op) => this.accepts.add(op));
-    if (this.closed) {
-      // The client left while logic was answering: undo the session logic just wrote.
-      logic.disconnect(this.mid, this.key).catch(() => undefined);
-      return;
-    }
-    this.registered = true;
+    this.accepts = this.ctx.accepts.acquire(reply.accepts);
+    this.flags |= REGISTERED;
+    deadlines.unwatch(this);
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
+    if (this.roomId) this.roomId = buckets.intern(this.roomId);
     // Two missed heartbeats plus some slack for a slow network.
-    this.heartbeatMs = reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000);
-    this.lastSessionRefresh = Date.now();
-    this.state = 'open';
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.deadline, this.heartbeatMs);
-    await rooms.ready(this.rooms);
+    this.timeoutTicks = ticksOf(reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000));
+    this.lastSeen = this.refreshedAt = deadlines.now();
+    this.setState(OPEN);
+    await rooms.ready(this.roomList());
     this.send(
       Op.AuthReply,
       p.seq,
@@ -163,17 +212,18 @@ export class Connection implements Channel, LinkHandler {
       }),
     );
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
-    const early = this.early ?? [];
-    this.early = undefined;
+    const early = this.rare?.early;
+    if (!early) return;
+    this.rare!.early = undefined;
     for (const q of early) if (this.isOpen) this.dispatch(q);
   }
 
   private dispatch(p: Packet): void {
-    this.touch();
+    // Any traffic proves the link alive; silence past the deadline ends it.
+    this.lastSeen = this.ctx.deadlines.now();
     switch (p.op) {
       case Op.Heartbeat:
         this.send(Op.HeartbeatReply, p.seq, int32Body(this.roomId ? this.ctx.rooms.online(this.roomId) : 0));
-        this.refreshSession();
         return;
       case Op.ChangeRoom:
         return void this.roomOps.change(p);
@@ -197,47 +247,80 @@ export class Connection implements Channel, LinkHandler {
     const ops = parseOps(p.body);
     if (!ops) return this.sendError(p.seq, 'bad_operations', 'the body must be comma-separated business operations, e.g. 1000,1001');
     if (p.op === Op.Sub) {
-      if (this.accepts.size + ops.length > 256) return this.sendError(p.seq, 'bad_operations', 'at most 256 accepted operations');
-      ops.forEach((op) => this.accepts.add(op));
-    } else ops.forEach((op) => this.accepts.delete(op));
+      if (new Set([...this.accepts, ...ops]).size > MAX_ACCEPTS) return this.sendError(p.seq, 'bad_operations', `at most ${MAX_ACCEPTS} accepted operations`);
+      this.accepts = this.ctx.accepts.change(this.accepts, ops, []);
+    } else this.accepts = this.ctx.accepts.change(this.accepts, [], ops);
     this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
   }
 
   /** Upstream messages go to logic one at a time, so they reach the queue in the order sent. */
   private receive(p: Packet): void {
-    if (this.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(p.seq, 'too_many_in_flight', 'wait for replies before sending more');
-    this.upstreamDepth++;
+    const more = this.more;
+    if (more.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(p.seq, 'too_many_in_flight', 'wait for replies before sending more');
+    more.upstreamDepth++;
     // Copy: the body is a view into a socket chunk that may be reused before logic is called.
     const body = Uint8Array.from(p.body);
-    this.upstream = (this.upstream ?? Promise.resolve()).then(async () => {
+    more.upstream = (more.upstream ?? Promise.resolve()).then(async () => {
       try {
         await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation: p.op, seq: p.seq | 0, body });
         this.send(Op.SendMsgReply, p.seq, EMPTY);
       } catch (err) {
         this.sendError(p.seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
       } finally {
-        this.upstreamDepth--;
+        more.upstreamDepth--;
       }
     });
   }
 
-  private refreshSession(): void {
-    const now = Date.now();
-    if (now - this.lastSessionRefresh < this.ctx.config.sessionRefreshMs) return;
-    this.lastSessionRefresh = now;
-    this.ctx.logic.heartbeat(this.mid, this.key, this.roomId).catch((err: unknown) => {
-      this.ctx.logger.warn({ key: this.key, err: (err as Error).message }, 'session refresh failed');
-    });
+  // ---- rooms (the membership index in buckets follows every change) ----------------------------
+
+  roomList(): string[] {
+    const out = this.roomId ? [this.roomId] : [];
+    if (this.extraRooms) for (const r of this.extraRooms) out.push(r);
+    return out;
   }
 
-  /** Any traffic proves the link alive; silence past the deadline ends it. Re-arms without allocating. */
-  private touch(): void {
-    this.timer.refresh();
+  hasRoom(room: string): boolean {
+    return room !== '' && (room === this.roomId || this.extraRooms?.has(room) === true);
   }
 
-  setMainRoom(room: string): void {
-    this.roomId = room;
+  get roomCount(): number {
+    return (this.roomId ? 1 : 0) + (this.extraRooms?.size ?? 0);
   }
+
+  /** Op 12: the main room becomes `room` (empty: none); the old main room is left. */
+  moveMainRoom(room: string): void {
+    const { buckets } = this.ctx;
+    if (room === this.roomId) return;
+    if (this.roomId) buckets.leave(this, this.roomId);
+    this.roomId = '';
+    if (!room) return;
+    // A room joined with op 23 becomes the main one: already a member.
+    if (this.extraRooms?.delete(room)) {
+      if (this.extraRooms.size === 0) this.extraRooms = undefined;
+    } else buckets.join(this, room);
+    this.roomId = buckets.intern(room);
+  }
+
+  /** Op 23: one more room. */
+  joinRoom(room: string): void {
+    if (this.hasRoom(room)) return;
+    (this.extraRooms ??= new Set()).add(room);
+    this.ctx.buckets.join(this, room);
+  }
+
+  /** Op 25: leave a room (the main one too). */
+  leaveRoom(room: string): void {
+    if (!this.hasRoom(room)) return;
+    if (room === this.roomId) this.roomId = '';
+    else {
+      this.extraRooms!.delete(room);
+      if (this.extraRooms!.size === 0) this.extraRooms = undefined;
+    }
+    this.ctx.buckets.leave(this, room);
+  }
+
+  // ---- output and endings ----------------------------------------------------------------------
 
   send(op: number, seq: number, body: Uint8Array): boolean {
     return this.deliver(new Outbound(op, [body], seq));
@@ -260,7 +343,8 @@ export class Connection implements Channel, LinkHandler {
     return true;
   }
 
-  private fail(code: string, reason: string): void {
+  /** Ends the connection for bad input: counted by reason, and the client is told why (op 6). */
+  fail(code: string, reason: string): void {
     this.ctx.metrics.protocolErrors.inc({ reason: code });
     this.close(reason, Op.DisconnectReply, code);
   }
@@ -273,15 +357,24 @@ export class Connection implements Channel, LinkHandler {
     this.cleanup(code);
   }
 
+  /** Drops the link now, unsent output included (shutdown). */
+  destroy(reason: string): void {
+    if (this.closed) return;
+    this.link.destroy();
+    this.cleanup(reason);
+  }
+
   private cleanup(reason: string): void {
     if (this.closed) return;
-    this.state = 'closed';
-    clearTimeout(this.timer);
-    const { metrics, buckets, logic, logger } = this.ctx;
+    this.setState(CLOSED);
+    const { metrics, buckets, logic, logger, deadlines, accepts } = this.ctx;
+    deadlines.unwatch(this);
+    accepts.release(this.accepts);
+    this.accepts = AcceptSets.empty;
     metrics.connections.dec({ transport: this.link.transport });
     metrics.closed.inc({ reason });
     // A channel replaced by a newer one with the same key must not erase that one's session.
-    if (!this.registered || !buckets.remove(this)) return;
+    if ((this.flags & REGISTERED) === 0 || !buckets.remove(this)) return;
     logic.disconnect(this.mid, this.key).catch((err: unknown) => {
       logger.warn({ key: this.key, err: (err as Error).message }, 'disconnect not recorded in logic');
     });

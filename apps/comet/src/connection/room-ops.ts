@@ -2,20 +2,20 @@ import { Op, type Packet } from '@imgate/protocol';
 import type { Connection } from './connection';
 import { type ConnectionContext, ROOM_ID } from './connection-context';
 
+const utf8 = new TextDecoder();
+
 /**
  * Ops 12 (change the main room), 23 (join a further room) and 25 (leave one). Each reply is sent
  * only once the cluster knows this comet has members there, so a push sent after the reply arrives.
  */
 export class RoomOps {
-  private readonly decoder = new TextDecoder();
-
   constructor(
     private readonly conn: Connection,
     private readonly ctx: ConnectionContext,
   ) {}
 
   private roomOf(p: Packet): string | null {
-    const room = this.decoder.decode(p.body).trim();
+    const room = utf8.decode(p.body).trim();
     if (!ROOM_ID.test(room)) {
       this.conn.sendError(p.seq, 'bad_room', 'a room id is 0-128 printable characters (type://id)');
       return null;
@@ -29,18 +29,10 @@ export class RoomOps {
     const { conn, ctx } = this;
     const old = conn.roomId;
     if (room !== old) {
-      if (room && !conn.rooms.has(room) && conn.rooms.size - (old ? 1 : 0) >= ctx.config.maxRooms) {
+      if (room && !conn.hasRoom(room) && conn.roomCount - (old ? 1 : 0) >= ctx.config.maxRooms) {
         return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
       }
-      if (old) {
-        conn.rooms.delete(old);
-        ctx.buckets.leave(conn, old);
-      }
-      conn.setMainRoom(room);
-      if (room) {
-        conn.rooms.add(room);
-        ctx.buckets.join(conn, room);
-      }
+      conn.moveMainRoom(room);
     }
     await ctx.rooms.ready(room ? [room] : []);
     conn.send(Op.ChangeRoomReply, p.seq, p.body);
@@ -51,10 +43,9 @@ export class RoomOps {
     if (room === null) return;
     const { conn, ctx } = this;
     if (!room) return conn.sendError(p.seq, 'bad_room', 'name the room to join');
-    if (!conn.rooms.has(room)) {
-      if (conn.rooms.size >= ctx.config.maxRooms) return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
-      conn.rooms.add(room);
-      ctx.buckets.join(conn, room);
+    if (!conn.hasRoom(room)) {
+      if (conn.roomCount >= ctx.config.maxRooms) return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
+      conn.joinRoom(room);
     }
     await ctx.rooms.ready([room]);
     conn.send(Op.JoinRoomReply, p.seq, p.body);
@@ -63,11 +54,9 @@ export class RoomOps {
   leave(p: Packet): void {
     const room = this.roomOf(p);
     if (room === null) return;
-    const { conn, ctx } = this;
-    if (!conn.rooms.has(room)) return conn.sendError(p.seq, 'not_in_room', `not in room ${room}`);
-    conn.rooms.delete(room);
-    ctx.buckets.leave(conn, room);
-    if (conn.roomId === room) conn.setMainRoom('');
+    const { conn } = this;
+    if (!conn.hasRoom(room)) return conn.sendError(p.seq, 'not_in_room', `not in room ${room}`);
+    conn.leaveRoom(room);
     conn.send(Op.LeaveRoomReply, p.seq, p.body);
   }
 }

@@ -31,8 +31,8 @@ export class LogicClient implements OnApplicationShutdown {
     return callUnary(this.client.Disconnect, this.client, { server: this.server, mid, key }, this.timeout);
   }
 
-  heartbeat(mid: number, key: string, roomId: string): Promise<logic.HeartbeatReply__Output> {
-    return callUnary(this.client.Heartbeat, this.client, { server: this.server, mid, key, roomId }, this.timeout);
+  renewSessions(sessions: Array<{ mid: number; key: string }>): Promise<logic.RenewSessionsReply__Output> {
+    return callUnary(this.client.RenewSessions, this.client, { server: this.server, sessions }, this.timeout);
   }
 
   receive(req: Omit<logic.ReceiveReq, 'server'>): Promise<logic.ReceiveReply__Output> {

@@ -17,6 +17,15 @@ function requireServer(server: string): string {
   return server;
 }
 
+const MAX_RENEW = 10_000;
+
+function requireSessions(sessions: Array<{ mid: number; key: string }>): Array<{ mid: number; key: string }> {
+  if (sessions.length > MAX_RENEW) throw RpcError.invalid(`at most ${MAX_RENEW} sessions per RenewSessions call (got ${sessions.length})`);
+  const bad = sessions.findIndex((s) => !s.key || s.key.length > 128 || !Number.isSafeInteger(s.mid) || s.mid < 0);
+  if (bad >= 0) throw RpcError.invalid(`sessions[${bad}]: a session needs a key of 1-128 characters and a mid >= 0`);
+  return sessions;
+}
+
 /** Binds the Logic gRPC service: validate, call one service method, map the result. */
 @Injectable()
 export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,6 +54,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
         return { online: r.roomId ? this.online.roomCount(r.roomId) : 0 };
       }),
+      RenewSessions: u('RenewSessions', (r) => this.sessions.renew(requireServer(r.server), requireSessions(r.sessions))),
       RenewOnline: u('RenewOnline', async (r) => ({
         allRoomCount: await this.online.renew(requireServer(r.server), r.roomCount, r.connCount, r.ipCount),
       })),

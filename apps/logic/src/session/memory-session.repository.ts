@@ -35,6 +35,12 @@ export class MemorySessionRepository implements SessionRepository {
     return true;
   }
 
+  async refreshMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (const s of sessions) out.push(await this.refresh(s.mid, s.key, server, ttlSec));
+    return out;
+  }
+
   async remove(mid: number, key: string, server: string): Promise<boolean> {
     let removed = false;
     if (this.byKey.get(key)?.server === server) removed = this.byKey.delete(key);

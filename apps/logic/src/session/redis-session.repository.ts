@@ -39,6 +39,23 @@ export class RedisSessionRepository implements SessionRepository {
     return results[0] === 1 && (mid <= 0 || results[1] === 1);
   }
 
+  async refreshMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<boolean[]> {
+    if (sessions.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const s of sessions) {
+      p.eval(EXPIRE_IF_EQUAL, 1, this.connKey(s.key), server, ttlSec);
+      if (s.mid > 0) p.expire(this.midKey(s.mid), ttlSec);
+    }
+    const results = check(await p.exec());
+    const out: boolean[] = [];
+    let i = 0;
+    for (const s of sessions) {
+      const conn = results[i++] === 1;
+      out.push(s.mid > 0 ? results[i++] === 1 && conn : conn);
+    }
+    return out;
+  }
+
   async remove(mid: number, key: string, server: string): Promise<boolean> {
     const p = this.redis.pipeline();
     p.eval(DEL_IF_EQUAL, 1, this.connKey(key), server);

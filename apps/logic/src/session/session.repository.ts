@@ -3,6 +3,8 @@ export interface SessionRepository {
   add(mid: number, key: string, server: string, ttlSec: number): Promise<void>;
   /** Extends the session's expiry; false when it had already expired (the caller re-adds it). */
   refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean>;
+  /** `refresh` for many sessions of one comet in one round trip; one result per session, in order. */
+  refreshMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<boolean[]>;
   /** Removes the session only if it still points at `server` (a newer one elsewhere survives). */
   remove(mid: number, key: string, server: string): Promise<boolean>;
   serversByKeys(keys: string[]): Promise<Array<string | null>>;

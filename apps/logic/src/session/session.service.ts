@@ -50,4 +50,13 @@ export class SessionService {
     // An expired session (e.g. Redis restarted) is written again, as goim does.
     if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
   }
+
+  /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
+  async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
+    const ttl = this.config.sessionTtlSec;
+    const ok = await this.sessions.refreshMany(sessions, server, ttl);
+    const lost = sessions.filter((_, i) => !ok[i]);
+    await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
+    return { renewed: sessions.length - lost.length, restored: lost.length };
+  }
 }

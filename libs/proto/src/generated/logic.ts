@@ -22,6 +22,9 @@ import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output a
 import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from './imgate/logic/ReceiveReq';
 import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineReply__Output as _imgate_logic_RenewOnlineReply__Output } from './imgate/logic/RenewOnlineReply';
 import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from './imgate/logic/RenewOnlineReq';
+import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessionsReply__Output as _imgate_logic_RenewSessionsReply__Output } from './imgate/logic/RenewSessionsReply';
+import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from './imgate/logic/RenewSessionsReq';
+import type { SessionRef as _imgate_logic_SessionRef, SessionRef__Output as _imgate_logic_SessionRef__Output } from './imgate/logic/SessionRef';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -51,6 +54,9 @@ export interface ProtoGrpcType {
       ReceiveReq: MessageTypeDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReq__Output>
       RenewOnlineReply: MessageTypeDefinition<_imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReply__Output>
       RenewOnlineReq: MessageTypeDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReq__Output>
+      RenewSessionsReply: MessageTypeDefinition<_imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReply__Output>
+      RenewSessionsReq: MessageTypeDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReq__Output>
+      SessionRef: MessageTypeDefinition<_imgate_logic_SessionRef, _imgate_logic_SessionRef__Output>
     }
   }
 }

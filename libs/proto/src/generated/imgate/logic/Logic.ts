@@ -21,6 +21,8 @@ import type { ReceiveReply as _imgate_logic_ReceiveReply, ReceiveReply__Output a
 import type { ReceiveReq as _imgate_logic_ReceiveReq, ReceiveReq__Output as _imgate_logic_ReceiveReq__Output } from '../../imgate/logic/ReceiveReq';
 import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineReply__Output as _imgate_logic_RenewOnlineReply__Output } from '../../imgate/logic/RenewOnlineReply';
 import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from '../../imgate/logic/RenewOnlineReq';
+import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessionsReply__Output as _imgate_logic_RenewSessionsReply__Output } from '../../imgate/logic/RenewSessionsReply';
+import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from '../../imgate/logic/RenewSessionsReq';
 
 export interface LogicClient extends grpc.Client {
   Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
@@ -122,6 +124,15 @@ export interface LogicClient extends grpc.Client {
   renewOnline(argument: _imgate_logic_RenewOnlineReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
   renewOnline(argument: _imgate_logic_RenewOnlineReq, callback: grpc.requestCallback<_imgate_logic_RenewOnlineReply__Output>): grpc.ClientUnaryCall;
   
+  RenewSessions(argument: _imgate_logic_RenewSessionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  RenewSessions(argument: _imgate_logic_RenewSessionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  RenewSessions(argument: _imgate_logic_RenewSessionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  RenewSessions(argument: _imgate_logic_RenewSessionsReq, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  renewSessions(argument: _imgate_logic_RenewSessionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  renewSessions(argument: _imgate_logic_RenewSessionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  renewSessions(argument: _imgate_logic_RenewSessionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  renewSessions(argument: _imgate_logic_RenewSessionsReq, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface LogicHandlers extends grpc.UntypedServiceImplementation {
@@ -147,6 +158,8 @@ export interface LogicHandlers extends grpc.UntypedServiceImplementation {
   
   RenewOnline: grpc.handleUnaryCall<_imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply>;
   
+  RenewSessions: grpc.handleUnaryCall<_imgate_logic_RenewSessionsReq__Output, _imgate_logic_RenewSessionsReply>;
+  
 }
 
 export interface LogicDefinition extends grpc.ServiceDefinition {
@@ -161,4 +174,5 @@ export interface LogicDefinition extends grpc.ServiceDefinition {
   PushRoom: MethodDefinition<_imgate_logic_PushRoomReq, _imgate_logic_PushReply, _imgate_logic_PushRoomReq__Output, _imgate_logic_PushReply__Output>
   Receive: MethodDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReply, _imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply__Output>
   RenewOnline: MethodDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply__Output>
+  RenewSessions: MethodDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReq__Output, _imgate_logic_RenewSessionsReply__Output>
 }
