@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const clientBase = { perProcess: PER_PROCESS, sampleEvery: SAMPLE_EVERY, bodySize: BODY, logDir: out };
     const mem = await measureMemory(
       [
-        { label: 'comet', name: 'comet', measure: ipcMemory(cluster.comet.proc, 'role-mem'), pool: { ...clientBase, kind: 'imgate', port: cluster.comet.ws, path: '/sub' }, room: 'live://bench', idleRoom: 'live://idle', firstMid: 2_000_000 },
+        { label: 'comet', name: 'comet', measure: ipcMemory(cluster.comet.proc), pool: { ...clientBase, kind: 'imgate', port: cluster.comet.ws, path: '/sub' }, room: 'live://bench', idleRoom: 'live://idle', firstMid: 2_000_000 },
         { label: 'bare ws', name: 'bare', measure: ipcMemory(bare), pool: { ...clientBase, kind: 'bare', port: barePort, path: '/sub' }, room: 'bench', idleRoom: 'idle', firstMid: 1_000_000 },
       ],
       [m.members, m.memMax],
@@ -186,9 +186,7 @@ async function main(): Promise<void> {
     await sioPool.close();
     await Promise.all([sioServer.stop(), publisher.stop()]);
     const heaps: HeapBreakdown[] = [];
-    heaps.push(
-      await heapBreakdown('bare ws', bare, bareMem.pool, out, { responsive: () => bare.request({ type: 'mem' }), connections: async () => (await bare.request<{ sessions: number }>({ type: 'mem' })).sessions }, log),
-    );
+    heaps.push(await bareHeap(bare, bareMem.pool, out));
     await bare.stop();
     const latency: LatencyResult[] = [];
     latency.push(
@@ -199,17 +197,7 @@ async function main(): Promise<void> {
     latency.push(await roomLatency(cometMem.pool, full.send, { rate: m.room.rate, count: m.room.count, bodySize: BODY, seq: () => full.seq.n++, log }));
     log(`    to the room: p50 ${latency[1].p50.toFixed(1)} ms, p99 ${latency[1].p99.toFixed(1)} ms, p999 ${latency[1].p999.toFixed(1)} ms`);
 
-    const cometMetrics = `http://127.0.0.1:${c.comet.http}/metrics`;
-    heaps.unshift(
-      await heapBreakdown(
-        'comet',
-        c.comet.proc,
-        cometMem.pool,
-        out,
-        { responsive: () => scrape(cometMetrics, []), connections: async () => (await scrape(cometMetrics, ['imgate_comet_connections'])).imgate_comet_connections ?? 0 },
-        log,
-      ),
-    );
+    heaps.unshift(await cometHeap(c, cometMem.pool, out));
 
     // ---- profiles and report ------------------------------------------------------------------
     log('stopping; reading CPU profiles');
@@ -262,6 +250,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** What each comet connection keeps on the heap; the comet tells its connection count on /metrics. */
+function cometHeap(c: BenchCluster, pool: ClientPool, out: string): Promise<HeapBreakdown> {
+  const url = `http://127.0.0.1:${c.comet.http}/metrics`;
+  const connections = async () => (await scrape(url, ['imgate_comet_connections'])).imgate_comet_connections ?? 0;
+  return heapBreakdown('comet', c.comet.proc, pool, out, { responsive: () => scrape(url, []), connections }, log);
+}
+
+/** What each bare ws connection keeps on the heap; the bare server tells its session count over IPC. */
+function bareHeap(bare: BenchProc, pool: ClientPool, out: string): Promise<HeapBreakdown> {
+  const connections = async () => (await bare.request<{ sessions: number }>({ type: 'sessions' })).sessions;
+  return heapBreakdown('bare ws', bare, pool, out, { responsive: connections, connections }, log);
+}
+
 /** `--memory-only`: the ratios and what each connection keeps, printed; nothing written to docs/. */
 async function memoryOnly(c: BenchCluster, bare: BenchProc, cometPool: ClientPool, barePool: ClientPool, mem: MemResult[], out: string): Promise<void> {
   const [comet, base] = mem;
@@ -272,11 +273,10 @@ async function memoryOnly(c: BenchCluster, bare: BenchProc, cometPool: ClientPoo
         `rss ${(cp.rssPerConn / 1024).toFixed(2)} vs ${(bp.rssPerConn / 1024).toFixed(2)} KiB = ${(cp.rssPerConn / bp.rssPerConn).toFixed(2)}x`,
     );
   }
-  const cometMetrics = `http://127.0.0.1:${c.comet.http}/metrics`;
-  const heaps = [
-    await heapBreakdown('comet', c.comet.proc, cometPool, out, { responsive: () => scrape(cometMetrics, []), connections: async () => (await scrape(cometMetrics, ['imgate_comet_connections'])).imgate_comet_connections ?? 0 }, log),
-    await heapBreakdown('bare ws', bare, barePool, out, { responsive: () => bare.request({ type: 'mem' }), connections: async () => (await bare.request<{ sessions: number }>({ type: 'mem' })).sessions }, log),
-  ];
+  // The second pool just closed: let the servers finish closing it (close handshakes, up to 5 s;
+  // comet's Disconnect calls to logic) so the snapshots do not count its leftovers.
+  await sleep(10_000);
+  const heaps = [await cometHeap(c, cometPool, out), await bareHeap(bare, barePool, out)];
   for (const h of heaps) {
     log(`  ${h.label}: ${h.total.toFixed(0)} B/conn on the heap`);
     for (const t of h.types.slice(0, 16)) log(`    ${JSON.stringify(t)}`);

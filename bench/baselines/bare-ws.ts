@@ -4,7 +4,6 @@
 // the idiomatic way, `ws.send(packet)` to each member. Driven by the bench over IPC.
 // Usage (forked): node bare-ws.js <port>
 import { randomUUID } from 'node:crypto';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { eachPacket, OP_AUTH, OP_AUTH_REPLY, OP_BENCH, OP_HEARTBEAT, OP_HEARTBEAT_REPLY, packet } from '../lib/wire';
 
@@ -17,7 +16,6 @@ interface Session {
 
 const sessions = new Map<string, Session>();
 const rooms = new Map<string, Set<WebSocket>>();
-const gcNow = (globalThis as { gc?: () => void }).gc;
 
 function toBuffer(data: RawData): Buffer {
   return Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -62,13 +60,8 @@ process.on('message', (m: { type: string; id?: number; room?: string; body?: str
       delivered++;
     }
     process.send?.({ type: 'bcast', id: m.id, delivered });
-  } else if (m.type === 'mem') {
-    gcNow?.();
-    gcNow?.();
-    const mem = process.memoryUsage();
-    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, [Math.round(s.space_used_size / 1024), Math.round(s.space_size / 1024)]]));
-    process.stderr.write(`heap spaces (KiB used, committed) ${JSON.stringify(spaces)}\n`);
-    process.send?.({ type: 'mem', id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, sessions: sessions.size });
+  } else if (m.type === 'sessions') {
+    process.send?.({ type: 'sessions', id: m.id, sessions: sessions.size });
   } else if (m.type === 'rooms') {
     process.send?.({ type: 'rooms', id: m.id, rooms: Object.fromEntries([...rooms].map(([r, s]) => [r, s.size])) });
   }

@@ -8,7 +8,6 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
 const [port, key, room] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-const gcNow = (globalThis as { gc?: () => void }).gc;
 
 async function main(): Promise<void> {
   const pub = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -19,12 +18,6 @@ async function main(): Promise<void> {
   io.on('connection', (socket) => void socket.join(room));
   process.on('message', (m: { type: string; id?: number }) => {
     if (m.type === 'rooms') process.send?.({ type: 'rooms', id: m.id, rooms: { [room]: io.of('/').adapter.rooms.get(room)?.size ?? 0 } });
-    else if (m.type === 'mem') {
-      gcNow?.();
-      gcNow?.();
-      const mem = process.memoryUsage();
-      process.send?.({ type: 'mem', id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal });
-    }
   });
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   process.send?.({ type: 'ready' });

@@ -1,8 +1,8 @@
-// Preloaded (node -r) into the role processes the bench starts, so apps/ need no bench code:
-// a `{ type: 'role-mem' }` message over the IPC channel runs a full GC (with --expose-gc) and answers
-// process.memoryUsage(), exactly as the baseline servers do, so every server's memory is read the
-// same way (a /metrics scrape would allocate in the process being measured); the process shuts
-// down gracefully (SIGTERM, so --cpu-prof writes its profile) when the harness that forked it goes away.
+// Preloaded (node -r) into every server the bench starts (imgate's roles and the baselines), so
+// apps/ need no bench code and every server's memory is read the same way: a `{ type: 'mem' }`
+// message over the IPC channel runs a full GC (with --expose-gc) and answers process.memoryUsage()
+// (a /metrics scrape would allocate in the process being measured). The process shuts down
+// gracefully (SIGTERM, so --cpu-prof writes its profile) when the harness that forked it goes away.
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
@@ -14,13 +14,12 @@ function spaces(): string {
 }
 
 process.on('message', (m: { type?: string; id?: number }) => {
-  // Its own type: the baseline servers (preloaded with this hook too) answer 'mem' themselves.
-  if (m?.type !== 'role-mem') return;
+  if (m?.type !== 'mem') return;
   gcNow?.();
   gcNow?.();
   const mem = process.memoryUsage();
   process.stderr.write(`heap spaces (KiB used, committed) ${spaces()}\n`);
-  process.send?.({ type: 'role-mem', id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal });
+  process.send?.({ type: 'mem', id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal });
 });
 
 // IMGATE_BENCH_SPACES_MS=N: log the new space's committed size every N ms (no GC), to see when

@@ -63,6 +63,8 @@ export async function heapBreakdown(
 ): Promise<HeapBreakdown> {
   const n = pool.size;
   const responsive = server.responsive;
+  // Connections closed just before (another pool) must be gone, or the snapshot counts them too.
+  await waitUntil(async () => (await server.connections()) === n, 60_000, `${label} to hold exactly ${n} connections`, 250);
   log(`    ${label}: heap snapshot with ${n} connections`);
   const loaded = await snapshot(proc, dir, responsive);
   await pool.close();

@@ -47,14 +47,11 @@ async function medianOf(n: number, gapMs: number, take: () => Promise<MemSample>
   return { rss: median(xs.map((x) => x.rss)), heap: median(xs.map((x) => x.heap)), heapTotal: median(xs.map((x) => x.heapTotal)) };
 }
 
-/**
- * A server process over IPC: it runs gc() and answers process.memoryUsage(). The baselines answer
- * `mem` themselves; imgate's roles answer `role-mem` through the role-hook the bench preloads.
- */
-export function ipcMemory(proc: BenchProc, type: 'mem' | 'role-mem' = 'mem'): () => Promise<MemSample> {
+/** A server process over IPC: the role-hook the bench preloads into it runs gc() and answers process.memoryUsage(). */
+export function ipcMemory(proc: BenchProc): () => Promise<MemSample> {
   return () =>
     medianOf(3, 300, async () => {
-      const m = await proc.request<{ rss: number; heapUsed: number; heapTotal: number }>({ type });
+      const m = await proc.request<{ rss: number; heapUsed: number; heapTotal: number }>({ type: 'mem' });
       return { rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal };
     });
 }

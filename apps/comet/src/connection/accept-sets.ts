@@ -43,14 +43,4 @@ export class AcceptSets {
     if (!(set instanceof OpSet) || this.table.get(set.id) !== set) return;
     if (--set.refs <= 0) this.table.delete(set.id);
   }
-
-  /** `current` with `add` added and `remove` removed, releasing `current`. */
-  change(current: ReadonlySet<number>, add: readonly number[], remove: readonly number[]): ReadonlySet<number> {
-    const next = new Set(current);
-    for (const op of add) next.add(op);
-    for (const op of remove) next.delete(op);
-    const shared = this.acquire(next);
-    this.release(current);
-    return shared;
-  }
 }

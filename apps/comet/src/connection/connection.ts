@@ -246,10 +246,13 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private watch(p: Packet): void {
     const ops = parseOps(p.body);
     if (!ops) return this.sendError(p.seq, 'bad_operations', 'the body must be comma-separated business operations, e.g. 1000,1001');
-    if (p.op === Op.Sub) {
-      if (new Set([...this.accepts, ...ops]).size > MAX_ACCEPTS) return this.sendError(p.seq, 'bad_operations', `at most ${MAX_ACCEPTS} accepted operations`);
-      this.accepts = this.ctx.accepts.change(this.accepts, ops, []);
-    } else this.accepts = this.ctx.accepts.change(this.accepts, [], ops);
+    const next = new Set(this.accepts);
+    if (p.op === Op.Sub) for (const op of ops) next.add(op);
+    else for (const op of ops) next.delete(op);
+    if (next.size > MAX_ACCEPTS) return this.sendError(p.seq, 'bad_operations', `at most ${MAX_ACCEPTS} accepted operations`);
+    const shared = this.ctx.accepts.acquire(next);
+    this.ctx.accepts.release(this.accepts);
+    this.accepts = shared;
     this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
   }
 
