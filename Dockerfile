@@ -10,16 +10,14 @@ WORKDIR /app
 # Dependencies first, so source edits reuse the npm ci layer.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json nest-cli.json ./
 COPY scripts ./scripts
 COPY proto ./proto
 COPY libs ./libs
 COPY packages ./packages
 COPY apps ./apps
-# The build compiles specs and e2e tests too; they have no place in the runtime image.
+# `npm run build` compiles each role from its tsconfig.app.json (nest-cli.json): no specs, tests or bench.
 RUN npm run build \
- && find dist \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.e2e.js' -o -name '*.e2e.js.map' \) -delete \
- && rm -f dist/.tsbuildinfo \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -32,9 +30,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
 # The official image's unprivileged "node" user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-# comet: HTTP 3100, TCP 3101, WebSocket 3102, secure WebSocket 3103/tcp, KCP 3103/udp, gRPC 3109;
+# comet: HTTP 3100, TCP 3101, WebSocket 3102, KCP 3103/udp, gRPC 3109;
 # logic: HTTP 3111, gRPC 3119; job: HTTP 3121.
-EXPOSE 3100 3101 3102 3103/tcp 3103/udp 3109 3111 3119 3121
+EXPOSE 3100 3101 3102 3103/udp 3109 3111 3119 3121
 # node is PID 1: every role installs its own SIGTERM handler, which drains before exit.
 ENTRYPOINT ["node"]
 CMD ["dist/apps/embedded/src/main.js"]

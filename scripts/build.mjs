@@ -1,5 +1,14 @@
-// Compiles the whole monorepo (apps, libs, specs) with tsc, then rewrites the @imgate/* path aliases.
+// Builds imgate from the project map in nest-cli.json.
+//
+//   node scripts/build.mjs                 # npm run build: every role (the runtime tree in dist/)
+//   node scripts/build.mjs embedded comet  # only the named apps of nest-cli.json
+//   node scripts/build.mjs --dev           # also specs, e2e tests, the test harness and bench (npm test, npm run bench)
+//
+// Apps are compiled by `nest build <app>` (tsc builder), each from its own tsconfig.app.json,
+// which leaves specs, tests and bench out: what the runtime image holds. The SDK (packages/sdk)
+// and the demo chat that uses its browser build come first.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,10 +16,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
+const args = process.argv.slice(2);
+const dev = args.includes('--dev');
+const projects = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')).projects;
+const apps = Object.keys(projects).filter((name) => projects[name].type === 'application');
+const named = args.filter((a) => !a.startsWith('--'));
+const unknown = named.filter((a) => !apps.includes(a));
+if (unknown.length) {
+  console.error(`build: unknown app ${unknown.join(', ')} (nest-cli.json has ${apps.join(', ')})`);
+  process.exit(2);
+}
+
 try {
   run(process.execPath, ['packages/sdk/scripts/build.mjs']);
-  run(bin('tsc'), ['-p', 'tsconfig.json']);
-  run(bin('tsc-alias'), ['-p', 'tsconfig.json']);
+  run(bin('nest'), ['build', ...(named.length ? named : apps)]);
+  if (dev) {
+    // One tsc over everything into the same tree: specs, e2e tests, libs/testing and bench beside the roles.
+    run(bin('tsc'), ['-p', 'tsconfig.json']);
+    run(bin('tsc-alias'), ['-p', 'tsconfig.json']);
+  }
   run(process.execPath, ['scripts/build-demo.mjs']);
 } catch {
   console.error('build failed');

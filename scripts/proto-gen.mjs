@@ -1,4 +1,4 @@
-// Regenerates the TypeScript types of proto/*.proto into libs/proto/src/generated (committed).
+// Regenerates the TypeScript types of proto/*.proto into libs/contracts/src/generated (committed).
 // With --check, generates into a temp dir and fails when the committed files differ.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const committed = join(root, 'libs/proto/src/generated');
+const committed = join(root, 'libs/contracts/src/generated');
 const check = process.argv.includes('--check');
 const out = check ? mkdtempSync(join(tmpdir(), 'imgate-proto-')) : committed;
 const protos = readdirSync(join(root, 'proto')).filter((f) => f.endsWith('.proto'));

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   });
   process.send?.({ type: 'ready' });
   const stop = () => {
-    io.close();
+    void io.close();
     pub.disconnect();
     sub.disconnect();
     process.exit(0);

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   process.send?.({ type: 'ready' });
   const stop = () => {
-    io.close();
+    void io.close();
     pub.disconnect();
     sub.disconnect();
     process.exit(0);

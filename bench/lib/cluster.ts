@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { type CometClient, loadCometProto } from '@imgate/proto';
+import { type CometClient, loadCometProto } from '@imgate/contracts';
 import { freePorts } from '@imgate/testing';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { callUnary } from '@imgate/common';
-import type { CometClient } from '@imgate/proto';
+import type { CometClient } from '@imgate/contracts';
 import { Agent, request } from 'node:http';
 import type { BenchProc } from '../lib/procs';
 import { OP_BENCH } from '../lib/wire';

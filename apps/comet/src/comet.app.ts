@@ -1,13 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { NestPinoLogger } from '@imgate/common';
+import { NestPinoLogger, type RoleDeps } from '@imgate/common';
 import type { CometConfig } from './comet.config';
-import { type CometDeps, CometModule } from './comet.module';
+import type { CometInfra } from './comet.infra';
+import { CometModule } from './comet.module';
 
 /** Builds and starts a comet: client listeners, gRPC service, health/metrics HTTP, registration. */
-export async function startComet(config: CometConfig, deps: CometDeps): Promise<NestExpressApplication> {
+export async function startComet(deps: RoleDeps<CometConfig, CometInfra>): Promise<NestExpressApplication> {
+  const { config } = deps;
   const logger = deps.logger.child({ role: 'comet', comet: config.id });
-  const app = await NestFactory.create<NestExpressApplication>(CometModule.register(config, { ...deps, logger }), {
+  const app = await NestFactory.create<NestExpressApplication>(CometModule.register({ ...deps, logger }), {
     logger: new NestPinoLogger(logger),
   });
   app.disable('x-powered-by');

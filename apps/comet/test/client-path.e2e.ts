@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { type ConsumedRecord, KafkaConsumer } from '@imgate/common';
-import { decodeUpstreamMsg } from '@imgate/proto';
+import { type ConsumedRecord, KafkaConsumer } from '@imgate/queue';
+import { decodeUpstreamMsg } from '@imgate/contracts';
 import { encode, Op } from '@imgate/protocol';
 import { bodyJson, bodyText, type Cluster, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 

@@ -95,9 +95,9 @@ describe('operations: metrics, health and graceful drain', () => {
     await new Promise((r) => setTimeout(r, 500));
 
     const sent = Date.now();
-    draining.proc.kill('SIGTERM');
+    const exiting = draining.proc.kill('SIGTERM');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${draining.http}/health/ready`).catch(() => undefined))?.status !== 200, 5_000, 'the draining comet to stop being ready');
-    const exit = await draining.proc.exited();
+    const exit = await exiting;
     const tookMs = Date.now() - sent;
     assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}`);
     assert.ok(tookMs < DRAIN_MS, `exited after ${tookMs} ms, drain time ${DRAIN_MS} ms`);

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, onShutdownSignals, createMetricsRegistry, Env, MemoryCometRegistry, MemoryOnlineRepository, MemoryQueue, systemClock } from '@imgate/common';
+import { ConfigError, createLogger, createMetricsRegistry, Env, onShutdownSignals, systemClock } from '@imgate/common';
+import { loadCometConfig, memoryCometInfra, startComet } from '@imgate/comet';
+import { loadJobConfig, memoryJobInfra, startJob } from '@imgate/job';
+import { loadLogicConfig, memoryLogicInfra, startLogic } from '@imgate/logic';
+import { MemoryQueue } from '@imgate/queue';
+import { MemoryCometRegistry, MemoryOnlineRepository } from '@imgate/store';
 import { hostname } from 'node:os';
-import { startComet } from '../../comet/src/comet.app';
-import { loadCometConfig } from '../../comet/src/comet.config';
-import { startJob } from '../../job/src/job.app';
-import { loadJobConfig } from '../../job/src/job.config';
-import { startLogic } from '../../logic/src/logic.app';
-import { loadLogicConfig } from '../../logic/src/logic.config';
-import { memoryInfra } from '../../logic/src/logic.infra';
 
 /**
  * The embedded default: logic, comet and job in one process, talking gRPC over loopback as in a
@@ -25,23 +23,11 @@ async function main(): Promise<void> {
   const queue = new MemoryQueue();
   const registry = new MemoryCometRegistry(logicConfig.infra.registryTtlMs, clock);
   const online = new MemoryOnlineRepository(clock);
+  const shared = { logger, clock, metrics };
 
-  const logic = await startLogic(logicConfig, memoryInfra(queue, registry, online, clock), logger, clock, metrics);
-  const comet = await startComet(cometConfig, { registry, metrics, logger, clock, ready: async () => ({ store: true }), stop: async () => undefined });
-  const job = await startJob(
-    jobConfig,
-    {
-      registry,
-      consumer: queue.consumer(jobConfig.infra.pushTopic, logger),
-      online,
-      start: async () => undefined,
-      stop: async () => undefined,
-      ready: async () => ({ queue: true }),
-    },
-    metrics,
-    logger,
-    clock,
-  );
+  const logic = await startLogic({ ...shared, config: logicConfig, infra: memoryLogicInfra(queue, registry, online, clock) });
+  const comet = await startComet({ ...shared, config: cometConfig, infra: memoryCometInfra(registry) });
+  const job = await startJob({ ...shared, config: jobConfig, infra: memoryJobInfra(registry, online, queue.consumer(jobConfig.infra.pushTopic, logger)) });
 
   logger.info(
     {

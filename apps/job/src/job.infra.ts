@@ -1,24 +1,13 @@
-import {
-  type Clock,
-  type CometRegistry,
-  createRedis,
-  KafkaConsumer,
-  type Logger,
-  type OnlineRepository,
-  type QueueConsumer,
-  RedisCometRegistry,
-  RedisOnlineRepository,
-} from '@imgate/common';
+import type { Clock, Logger, RoleInfra } from '@imgate/common';
+import { type CometRegistry, createRedis, type OnlineRepository, RedisCometRegistry, RedisOnlineRepository } from '@imgate/store';
+import { KafkaConsumer, type QueueConsumer } from '@imgate/queue';
 import type { JobConfig } from './job.config';
 
 /** The comet registry and push consumer behind job's interfaces, with their lifecycle. */
-export interface JobInfra {
+export interface JobInfra extends RoleInfra {
   registry: CometRegistry;
   consumer: QueueConsumer;
   online: OnlineRepository;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  ready(): Promise<Record<string, boolean>>;
 }
 
 export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clock): JobInfra {
@@ -50,5 +39,17 @@ export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clo
     async ready() {
       return { redis: await redis.ping().then((r) => r === 'PONG', () => false), kafka: consumer.running };
     },
+  };
+}
+
+/** The embedded default: the registry and online counts shared in memory with logic and comet, and a queue consumer. */
+export function memoryJobInfra(registry: CometRegistry, online: OnlineRepository, consumer: QueueConsumer): JobInfra {
+  return {
+    registry,
+    consumer,
+    online,
+    start: async () => undefined,
+    stop: async () => undefined,
+    ready: async () => ({ queue: true }),
   };
 }

@@ -1,46 +1,33 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, METRICS, MetricsController, type MetricsRegistry, ONLINE_REPOSITORY, QUEUE_CONSUMER, READINESS } from '@imgate/common';
-import { CometPool } from './comet/comet-pool.service';
-import { ConsumerService } from './consumer/consumer.service';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
+import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
+import { QUEUE_CONSUMER } from '@imgate/queue';
+import { CometPool } from './comet-pool.service';
+import { ConsumerService } from './consumer.service';
 import type { JobConfig } from './job.config';
 import type { JobInfra } from './job.infra';
 import { JOB_CONFIG } from './job.tokens';
-import { JobMetrics } from './metrics/job.metrics';
+import { JobMetrics } from './job.metrics';
 import { Dispatcher } from './push/dispatcher';
-import { RoomDirectory } from './rooms/room-directory.service';
-
-const JOB_INFRA = Symbol('JOB_INFRA');
-
-class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(JOB_INFRA) private readonly infra: JobInfra) {}
-  onModuleInit(): Promise<void> {
-    return this.infra.start();
-  }
-  onApplicationShutdown(): Promise<void> {
-    return this.infra.stop();
-  }
-}
+import { RoomRoutes } from './room-routes.service';
 
 @Module({})
 export class JobModule {
-  static register(config: JobConfig, infra: JobInfra, metrics: MetricsRegistry, logger: Logger, clock: Clock): DynamicModule {
+  static register(deps: RoleDeps<JobConfig, JobInfra>): DynamicModule {
+    const { config, infra } = deps;
     return {
       module: JobModule,
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: JOB_CONFIG, useValue: config },
-        { provide: JOB_INFRA, useValue: infra },
+        ...roleProviders(deps),
         { provide: COMET_REGISTRY, useValue: infra.registry },
         { provide: QUEUE_CONSUMER, useValue: infra.consumer },
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
-        { provide: METRICS, useValue: metrics },
-        { provide: LOGGER, useValue: logger },
-        { provide: CLOCK, useValue: clock },
         { provide: READINESS, useValue: () => infra.ready() },
-        InfraLifecycle,
         JobMetrics,
         CometPool,
-        RoomDirectory,
+        RoomRoutes,
         Dispatcher,
         ConsumerService,
       ],

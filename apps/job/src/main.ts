@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, onShutdownSignals, createMetricsRegistry, Env, systemClock } from '@imgate/common';
-import { startJob } from './job.app';
-import { loadJobConfig } from './job.config';
-import { redisKafkaJobInfra } from './job.infra';
+import { ConfigError, createLogger, createMetricsRegistry, Env, onShutdownSignals, systemClock } from '@imgate/common';
+import { loadJobConfig, redisKafkaJobInfra, startJob } from './index';
 
 async function main(): Promise<void> {
   const config = loadJobConfig(new Env(process.env));
   const logger = createLogger(config.infra.logLevel, 'job');
-  const app = await startJob(config, redisKafkaJobInfra(config, logger, systemClock), createMetricsRegistry(), logger, systemClock);
+  const clock = systemClock;
+  const app = await startJob({ config, infra: redisKafkaJobInfra(config, logger, clock), logger, clock, metrics: createMetricsRegistry() });
   onShutdownSignals(() => app.close(), logger);
 }
 

@@ -1,31 +1,17 @@
-import {
-  type Clock,
-  type CometRegistry,
-  createRedis,
-  KafkaProducer,
-  type Logger,
-  MemoryCometRegistry,
-  type MemoryOnlineRepository,
-  type MemoryQueue,
-  type OnlineRepository,
-  RedisOnlineRepository,
-  type QueueProducer,
-  RedisCometRegistry,
-} from '@imgate/common';
+import type { Clock, Logger, RoleInfra } from '@imgate/common';
+import { type CometRegistry, createRedis, MemoryCometRegistry, type MemoryOnlineRepository, type OnlineRepository, RedisOnlineRepository, RedisCometRegistry } from '@imgate/store';
+import { KafkaProducer, type MemoryQueue, type QueueProducer } from '@imgate/queue';
 import type { LogicConfig } from './logic.config';
 import { MemorySessionRepository } from './session/memory-session.repository';
 import { RedisSessionRepository } from './session/redis-session.repository';
 import type { SessionRepository } from './session/session.repository';
 
 /** The stores behind logic's interfaces, with their lifecycle. */
-export interface LogicInfra {
+export interface LogicInfra extends RoleInfra {
   sessions: SessionRepository;
   producer: QueueProducer;
   registry: CometRegistry;
   online: OnlineRepository;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  ready(): Promise<Record<string, boolean>>;
 }
 
 export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Clock): LogicInfra {

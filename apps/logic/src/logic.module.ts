@@ -1,14 +1,16 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CLOCK, type Clock, COMET_REGISTRY, HealthController, LOGGER, type Logger, METRICS, MetricsController, type MetricsRegistry, ONLINE_REPOSITORY, QUEUE_PRODUCER, READINESS } from '@imgate/common';
+import { HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
+import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
+import { QUEUE_PRODUCER } from '@imgate/queue';
 import { AuthService } from './auth/auth.service';
-import { LogicGrpcController } from './grpc/logic.grpc.controller';
+import { LogicGrpcController } from './logic.grpc.controller';
 import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
 import type { LogicConfig } from './logic.config';
 import type { LogicInfra } from './logic.infra';
 import { LOGIC_CONFIG, SESSION_REPOSITORY } from './logic.tokens';
-import { LogicMetrics } from './metrics/logic.metrics';
+import { LogicMetrics } from './logic.metrics';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
 import { OnlineController } from './online/online.http.controller';
@@ -17,33 +19,18 @@ import { GoimPushController } from './push/goim-push.http.controller';
 import { PushController } from './push/push.http.controller';
 import { PushService } from './push/push.service';
 import { SessionService } from './session/session.service';
-import { UpstreamService } from './upstream/upstream.service';
-
-const LOGIC_INFRA = Symbol('LOGIC_INFRA');
-
-/** Starts the stores before anything serves and stops them after everything stopped serving. */
-class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(LOGIC_INFRA) private readonly infra: LogicInfra) {}
-  onModuleInit(): Promise<void> {
-    return this.infra.start();
-  }
-  onApplicationShutdown(): Promise<void> {
-    return this.infra.stop();
-  }
-}
+import { UpstreamService } from './upstream.service';
 
 @Module({})
 export class LogicModule {
-  static register(config: LogicConfig, infra: LogicInfra, logger: Logger, clock: Clock, metrics: MetricsRegistry): DynamicModule {
+  static register(deps: RoleDeps<LogicConfig, LogicInfra>): DynamicModule {
+    const { config, infra } = deps;
     return {
       module: LogicModule,
       controllers: [GoimPushController, PushController, OnlineController, NodesController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
-        { provide: LOGIC_INFRA, useValue: infra },
-        { provide: LOGGER, useValue: logger },
-        { provide: CLOCK, useValue: clock },
-        { provide: METRICS, useValue: metrics },
+        ...roleProviders(deps),
         LogicMetrics,
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
@@ -52,7 +39,6 @@ export class LogicModule {
         OnlineService,
         { provide: READINESS, useValue: () => infra.ready() },
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
-        InfraLifecycle,
         AuthService,
         SessionService,
         PushService,

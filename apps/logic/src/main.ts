@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, createMetricsRegistry, onShutdownSignals, Env, systemClock } from '@imgate/common';
-import { startLogic } from './logic.app';
-import { loadLogicConfig } from './logic.config';
-import { redisKafkaInfra } from './logic.infra';
+import { ConfigError, createLogger, createMetricsRegistry, Env, onShutdownSignals, systemClock } from '@imgate/common';
+import { loadLogicConfig, redisKafkaLogicInfra, startLogic } from './index';
 
 async function main(): Promise<void> {
   const config = loadLogicConfig(new Env(process.env));
   const logger = createLogger(config.infra.logLevel, 'logic');
-  const app = await startLogic(config, redisKafkaInfra(config, logger, systemClock), logger, systemClock, createMetricsRegistry());
+  const clock = systemClock;
+  const app = await startLogic({ config, infra: redisKafkaLogicInfra(config, logger, clock), logger, clock, metrics: createMetricsRegistry() });
   onShutdownSignals(() => app.close(), logger);
 }
 

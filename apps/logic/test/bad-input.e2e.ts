@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import pino from 'pino';
-import { callUnary, createRedis } from '@imgate/common';
-import { loadCometProto, loadLogicProto } from '@imgate/proto';
+import { callUnary } from '@imgate/common';
+import { createRedis } from '@imgate/store';
+import { loadCometProto, loadLogicProto } from '@imgate/contracts';
 import { Op } from '@imgate/protocol';
 import { bodyJson, bodyText, type Cluster, metric, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
 

@@ -11,15 +11,14 @@ import { before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createMetricsRegistry, Env, type InfraConfig } from '@imgate/common';
 import { repoRoot } from '@imgate/testing';
-import { loadCometConfig } from '../../comet/src/comet.config';
-import { loadJobConfig } from '../../job/src/job.config';
+import { loadCometConfig } from '@imgate/comet';
+import { loadJobConfig } from '@imgate/job';
 import { loadLogicConfig } from '../src/logic.config';
 
 type Obj = Record<string, unknown>;
 type Role = 'logic' | 'job' | 'comet';
 
 const root = repoRoot();
-/** The design's KCP port, until comet.config has a setting for it. */
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 function obj(v: unknown, what: string): Obj {

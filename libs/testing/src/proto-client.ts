@@ -68,13 +68,12 @@ export class ProtoClient {
       kcp.update(now());
       const decoder = new StreamDecoder();
       const timer = setInterval(() => kcp.update(now()), 10);
-      let client: ProtoClient;
       const stop = () => {
         clearInterval(timer);
         socket.close();
         client.markClosed();
       };
-      client = new ProtoClient(
+      const client = new ProtoClient(
         {
           write: (b) => {
             kcp.send(b);

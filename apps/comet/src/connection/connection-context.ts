@@ -3,12 +3,12 @@ import type { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import type { LogicClient } from '../logic/logic.client';
 import type { SessionRenewals } from '../logic/session-renewals';
-import type { CometMetrics } from '../metrics/comet.metrics';
+import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
 
 /** Room membership as the cluster sees it. */
-export interface RoomDirectory {
+export interface ClusterRooms {
   /** Resolves once logic has recorded every room in `rooms` that is new on this comet. */
   ready(rooms: Iterable<string>): Promise<void>;
   /** Cluster-wide member count of a room, as of the last online report. */
@@ -20,7 +20,7 @@ export interface ConnectionContext {
   config: CometConfig;
   buckets: Buckets;
   logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive'>;
-  rooms: RoomDirectory;
+  rooms: ClusterRooms;
   deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
   renewals: Pick<SessionRenewals, 'add'>;
   accepts: AcceptSets;

@@ -6,7 +6,7 @@ import { decodeBatch, encode, Op, type Packet } from '@imgate/protocol';
 import { Buckets } from '../bucket/buckets';
 import { type CometConfig, loadCometConfig } from '../comet.config';
 import { Env } from '@imgate/common';
-import { CometMetrics } from '../metrics/comet.metrics';
+import { CometMetrics } from '../comet.metrics';
 import type { Outbound } from '../push/outbound';
 import type { Link } from '../transport/link';
 import type { SessionRenewals } from '../logic/session-renewals';
@@ -158,6 +158,20 @@ describe('Connection', () => {
     assert.equal(link.destroyed, true);
     assert.equal(link.packets.length, before);
     assert.equal(buckets.size, 0);
+  });
+
+  it('measures a slow consumer by the bytes it would be sent, not an estimate', async () => {
+    const { conn, link, config } = setup();
+    conn.onData(packet(Op.Auth, '{}'));
+    await tick();
+    // A heartbeat reply is 20 bytes on TCP (16-byte header + int32): room for exactly that is enough.
+    link.pendingBytes = config.maxPendingBytes - 20;
+    conn.onData(packet(Op.Heartbeat));
+    assert.equal(link.destroyed, false);
+    assert.equal(link.last().op, Op.HeartbeatReply);
+    link.pendingBytes = config.maxPendingBytes - 19;
+    conn.onData(packet(Op.Heartbeat));
+    assert.equal(link.destroyed, true);
   });
 
   it('closes an unauthenticated connection at the handshake deadline, not before', () => {

@@ -22,8 +22,8 @@ const MAX_UPSTREAM_IN_FLIGHT = 64;
 const MAX_ACCEPTS = 256;
 const EMPTY = new Uint8Array(0);
 
-/** What only some connections ever need, created on first use. */
-interface Rare {
+/** State only some connections ever need, created on first use (an idle connection has none). */
+interface OnDemandState {
   /** Packets that arrived while auth was in flight. */
   early?: Packet[];
   /** Upstream messages go to logic one at a time, in order. */
@@ -58,7 +58,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private refreshedAt = 0;
   /** Silence allowed, in ticks: the handshake timeout, then the heartbeat deadline. */
   private timeoutTicks: number;
-  private rare: Rare | undefined = undefined;
+  private onDemandState: OnDemandState | undefined = undefined;
 
   constructor(
     private readonly link: Link,
@@ -82,12 +82,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.flags = (this.flags & ~STATE) | s;
   }
 
-  private get more(): Rare {
-    return (this.rare ??= { upstreamDepth: 0 });
+  private get onDemand(): OnDemandState {
+    return (this.onDemandState ??= { upstreamDepth: 0 });
   }
 
   private get roomOps(): RoomOps {
-    return (this.more.roomOps ??= new RoomOps(this, this.ctx));
+    return (this.onDemand.roomOps ??= new RoomOps(this, this.ctx));
   }
 
   /** Whether this client speaks the 20-byte checksummed header. */
@@ -158,7 +158,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         void this.authenticate(p);
         return;
       case AUTHENTICATING: {
-        const early = (this.more.early ??= []);
+        const early = (this.onDemand.early ??= []);
         if (early.length >= MAX_EARLY_PACKETS) return this.fail('too_many_before_auth', 'too many packets before the auth reply');
         early.push(p);
         return;
@@ -212,9 +212,9 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       }),
     );
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
-    const early = this.rare?.early;
+    const early = this.onDemandState?.early;
     if (!early) return;
-    this.rare!.early = undefined;
+    this.onDemandState!.early = undefined;
     for (const q of early) if (this.isOpen) this.dispatch(q);
   }
 
@@ -258,19 +258,19 @@ export class Connection implements Channel, LinkHandler, Sweepable {
 
   /** Upstream messages go to logic one at a time, so they reach the queue in the order sent. */
   private receive(p: Packet): void {
-    const more = this.more;
-    if (more.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(p.seq, 'too_many_in_flight', 'wait for replies before sending more');
-    more.upstreamDepth++;
+    const state = this.onDemand;
+    if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(p.seq, 'too_many_in_flight', 'wait for replies before sending more');
+    state.upstreamDepth++;
     // Copy: the body is a view into a socket chunk that may be reused before logic is called.
     const body = Uint8Array.from(p.body);
-    more.upstream = (more.upstream ?? Promise.resolve()).then(async () => {
+    state.upstream = (state.upstream ?? Promise.resolve()).then(async () => {
       try {
         await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation: p.op, seq: p.seq | 0, body });
         this.send(Op.SendMsgReply, p.seq, EMPTY);
       } catch (err) {
         this.sendError(p.seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
       } finally {
-        more.upstreamDepth--;
+        state.upstreamDepth--;
       }
     });
   }
@@ -335,8 +335,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
 
   deliver(out: Outbound): boolean {
     if (this.closed) return false;
-    const size = out.count * 64;
-    if (this.link.pendingBytes + size > this.ctx.config.maxPendingBytes) {
+    if (this.link.pendingBytes + out.byteLength(this.link.transport, this.checksum) > this.ctx.config.maxPendingBytes) {
       this.ctx.metrics.protocolErrors.inc({ reason: 'slow_consumer' });
       this.link.destroy();
       this.cleanup('slow_consumer');

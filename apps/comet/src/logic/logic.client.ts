@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { callUnary, GRPC_CLIENT_OPTIONS } from '@imgate/common';
-import { loadLogicProto, type logic, type LogicClient as GrpcLogicClient } from '@imgate/proto';
+import { loadLogicProto, type logic, type LogicClient as GrpcLogicClient } from '@imgate/contracts';
 import { credentials } from '@grpc/grpc-js';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
-import { CometMetrics } from '../metrics/comet.metrics';
+import { CometMetrics } from '../comet.metrics';
 import { LogicClient } from './logic.client';
 
 /** Sessions per RenewSessions call (logic takes up to 10,000). */

@@ -1,6 +1,6 @@
 import type { Channel } from '../bucket/channel';
 import { needPush } from '../bucket/channel';
-import type { CometMetrics } from '../metrics/comet.metrics';
+import type { CometMetrics } from '../comet.metrics';
 import type { Outbound } from './outbound';
 
 type Tally = Record<'tcp' | 'ws' | 'kcp', [number, number]>;
@@ -22,8 +22,7 @@ export function fanOut(channels: Iterable<Channel>, out: Outbound, metrics: Come
     const [plain, summed] = tally[transport];
     if (plain + summed === 0) continue;
     metrics.packetsOut.inc({ transport }, (plain + summed) * out.count);
-    const size = (checksum: boolean) => (transport === 'ws' ? out.wsFrame(checksum) : out.stream(checksum)).length;
-    metrics.bytesOut.inc({ transport }, (plain ? plain * size(false) : 0) + (summed ? summed * size(true) : 0));
+    metrics.bytesOut.inc({ transport }, (plain ? plain * out.byteLength(transport, false) : 0) + (summed ? summed * out.byteLength(transport, true) : 0));
   }
   return delivered;
 }

@@ -20,6 +20,11 @@ export class Outbound {
     return this.bodies.length;
   }
 
+  /** What writing this to a connection adds to its pending output: the bytes its transport sends. */
+  byteLength(transport: 'tcp' | 'ws' | 'kcp', checksum: boolean): number {
+    return (transport === 'ws' ? this.wsFrame(checksum) : this.stream(checksum)).length;
+  }
+
   /** Bytes for a stream transport (TCP, KCP). */
   stream(checksum: boolean): Buffer {
     const i = checksum ? 1 : 0;

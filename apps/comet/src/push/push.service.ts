@@ -1,10 +1,10 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { RpcError } from '@imgate/common';
-import type { comet } from '@imgate/proto';
+import type { comet } from '@imgate/contracts';
 import { BUSINESS_OP_MIN, Op } from '@imgate/protocol';
 import { Buckets } from '../bucket/buckets';
 import type { Channel } from '../bucket/channel';
-import { CometMetrics } from '../metrics/comet.metrics';
+import { CometMetrics } from '../comet.metrics';
 import { fanOut } from './fan-out';
 import { Outbound } from './outbound';
 

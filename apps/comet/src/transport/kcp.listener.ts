@@ -5,7 +5,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { ConnectionService } from '../connection/connection.service';
-import { CometMetrics } from '../metrics/comet.metrics';
+import { CometMetrics } from '../comet.metrics';
 import { EXTENSION_CONV_MIN, kcpNow, KcpSession } from './kcp-session';
 
 const HEADER = 24;

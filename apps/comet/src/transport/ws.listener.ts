@@ -7,7 +7,7 @@ import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import type { Connection } from '../connection/connection';
 import { ConnectionService } from '../connection/connection.service';
-import { CometMetrics } from '../metrics/comet.metrics';
+import { CometMetrics } from '../comet.metrics';
 import type { Outbound } from '../push/outbound';
 import type { Link } from './link';
 

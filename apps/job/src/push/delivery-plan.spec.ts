@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PushMsg__Output } from '@imgate/proto';
+import type { PushMsg__Output } from '@imgate/contracts';
 import { DeliveryPlan } from './delivery-plan';
 
 function msg(over: Partial<PushMsg__Output>): PushMsg__Output {

@@ -1,4 +1,4 @@
-import type { comet, PushMsg__Output } from '@imgate/proto';
+import type { comet, PushMsg__Output } from '@imgate/contracts';
 
 export interface PlanLimits {
   roomBatchMessages: number;

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { callUnary, type ConsumedRecord, isServiceError, LOGGER, type Logger } from '@imgate/common';
-import { type comet, decodePushMsg, type PushMsg__Output, QueueDecodeError } from '@imgate/proto';
-import { CometPool } from '../comet/comet-pool.service';
+import { callUnary, isServiceError, LOGGER, type Logger } from '@imgate/common';
+import { type ConsumedRecord } from '@imgate/queue';
+import { type comet, decodePushMsg, type PushMsg__Output, QueueDecodeError } from '@imgate/contracts';
+import { CometPool } from '../comet-pool.service';
 import type { JobConfig } from '../job.config';
 import { JOB_CONFIG } from '../job.tokens';
-import { JobMetrics } from '../metrics/job.metrics';
-import { RoomDirectory } from '../rooms/room-directory.service';
+import { JobMetrics } from '../job.metrics';
+import { RoomRoutes } from '../room-routes.service';
 import { DeliveryPlan } from './delivery-plan';
 
 const RETRIES = 3;
@@ -19,7 +20,7 @@ const RETRIES = 3;
 export class Dispatcher {
   constructor(
     private readonly pool: CometPool,
-    private readonly rooms: RoomDirectory,
+    private readonly rooms: RoomRoutes,
     private readonly metrics: JobMetrics,
     @Inject(JOB_CONFIG) private readonly config: JobConfig,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CometAnnouncement, MemoryCometRegistry } from '@imgate/common';
+import { type CometAnnouncement, MemoryCometRegistry } from '@imgate/store';
 import { NodesService } from './nodes.service';
 
 const node = (id: string, over: Partial<CometAnnouncement> = {}): CometAnnouncement => ({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { COMET_REGISTRY, type CometNode, type CometRegistry } from '@imgate/common';
+import { COMET_REGISTRY, type CometNode, type CometRegistry } from '@imgate/store';
 
 /**
  * The comets a client should try, best first: live, not draining, the client's region first (when

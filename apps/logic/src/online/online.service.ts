@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { COMET_REGISTRY, type CometRegistry, LOGGER, type Logger, ONLINE_REPOSITORY, type OnlineRepository, type OnlineSnapshot, RpcError } from '@imgate/common';
+import { COMET_REGISTRY, type CometRegistry, ONLINE_REPOSITORY, type OnlineRepository, type OnlineSnapshot } from '@imgate/store';
+import { LOGGER, type Logger, RpcError } from '@imgate/common';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG } from '../logic.tokens';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock, GrpcStatus, QUEUE_PRODUCER, type QueueProducer, type QueueRecord, RpcError } from '@imgate/common';
-import { LogicMetrics } from '../metrics/logic.metrics';
-import { encodePushMsg } from '@imgate/proto';
+import { CLOCK, type Clock, GrpcStatus, RpcError } from '@imgate/common';
+import { QUEUE_PRODUCER, type QueueProducer, type QueueRecord } from '@imgate/queue';
+import { LogicMetrics } from '../logic.metrics';
+import { encodePushMsg } from '@imgate/contracts';
 import { BUSINESS_OP_MIN } from '@imgate/protocol';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@imgate/common';
+import type { RedisClient } from '@imgate/store';
 import type { SessionRepository } from './session.repository';
 
 // Deletes only when the value is still ours: a late disconnect must not erase a newer session.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
-import { LogicMetrics } from '../metrics/logic.metrics';
-import type { logic } from '@imgate/proto';
+import { LogicMetrics } from '../logic.metrics';
+import type { logic } from '@imgate/contracts';
 import { AuthService } from '../auth/auth.service';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Histogram, type Registry } from 'prom-client';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../logger';
 import { RpcError } from './rpc-error';
 
 type Handler<Req, Res> = (req: Req) => Promise<Res>;

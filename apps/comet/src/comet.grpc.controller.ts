@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
+import { type CometHandlers, loadCometProto } from '@imgate/contracts';
+import type { CometConfig } from './comet.config';
+import { CometMetrics } from './comet.metrics';
+import { COMET_CONFIG } from './comet.tokens';
+import { PushService } from './push/push.service';
+
+const MAX_KEYS = 100_000;
+
+/** Binds the Comet gRPC service that job and logic call. */
+@Injectable()
+export class CometGrpcController implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly server: GrpcServer;
+
+  constructor(
+    private readonly push: PushService,
+    @Inject(COMET_CONFIG) private readonly config: CometConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: CometMetrics,
+  ) {
+    this.server = new GrpcServer(logger);
+  }
+
+  private handlers(): CometHandlers {
+    const log = this.logger;
+    const u = <Req, Res>(name: string, fn: (req: Req) => Promise<Res>) => unary(log, name, fn, this.metrics.grpc);
+    return {
+      PushKeys: u('PushKeys', async (r) => {
+        if (r.keys.length === 0 || r.keys.length > MAX_KEYS) throw RpcError.invalid(`keys must hold 1-${MAX_KEYS} keys`);
+        return this.push.pushKeys(r.keys, r.operation, r.body, r.acceptedAtMs);
+      }),
+      BroadcastRoom: u('BroadcastRoom', async (r) => ({
+        delivered: this.push.broadcastRoom(r.room, r.operation, r.bodies, r.acceptedAtMs),
+      })),
+      Broadcast: u('Broadcast', async (r) => ({
+        delivered: this.push.broadcast(r.operation, r.bodies, r.speed, r.acceptedAtMs),
+      })),
+      Deliver: u('Deliver', async (r) => {
+        if (r.items.length === 0 || r.items.length > 100_000) throw RpcError.invalid('items must hold 1-100000 deliveries');
+        return { delivered: this.push.deliver(r.items) };
+      }),
+      Rooms: u('Rooms', async () => ({ rooms: this.push.rooms() })),
+      Kick: u('Kick', async (r) => {
+        if (r.keys.length === 0 && r.mids.length === 0) throw RpcError.invalid('name keys or mids to kick');
+        return { closed: this.push.kick(r.keys, r.mids, r.code, r.reason.slice(0, 200)) };
+      }),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.server.add(loadCometProto().imgate.comet.Comet.service, this.handlers());
+    await this.server.listen(`0.0.0.0:${this.config.grpcPort}`);
+  }
+
+  /** After the drain: job keeps delivering to clients that have not moved until then. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}
