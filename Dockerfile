@@ -9,6 +9,10 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Dependencies first, so source edits reuse the npm ci layer.
 COPY package.json package-lock.json ./
+# The npm workspaces' manifests too: npm ci installs their dependencies (the SDK's bundler) only with them.
+COPY libs/protocol/package.json ./libs/protocol/
+COPY libs/kcp/package.json ./libs/kcp/
+COPY packages/sdk/package.json ./packages/sdk/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json nest-cli.json ./
 COPY scripts ./scripts

@@ -4,10 +4,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type Embedded, launchChromium, post, repoRoot, startEmbedded } from '@imgate/testing';
+
+/** Node 22 and later have a global WebSocket; before that the SDK needs its optional peer, ws. */
+const hasGlobalWebSocket = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
 
 /** Built at run time: the build's alias rewriting (tsc-alias) would turn a literal into a path into the monorepo. */
 const PKG = ['@imgate', 'sdk'].join('/');
@@ -31,12 +34,28 @@ const run = async () => {
 run().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
 `;
 
-const TYPES_ESM = `import { ImgateClient, type ConnectedEvent, type ImgateMessage } from '${PKG}';
+/** Without the ws package: on a Node with a global WebSocket it connects, elsewhere connect() says to install ws. */
+const BARE_SCRIPT = (kind: 'cjs' | 'esm') => `
+${kind === 'cjs' ? `const { ImgateClient } = require('${PKG}');` : `import { ImgateClient } from '${PKG}';`}
+const [ws, mid] = process.argv.slice(2);
+const client = new ImgateClient({ nodes: [ws], mid: Number(mid) });
+client.connect().then(
+  (c) => { console.log(JSON.stringify({ transport: c.transport })); client.close(); process.exit(0); },
+  (e) => { console.log(JSON.stringify({ code: e.code, message: e.message })); process.exit(0); },
+);
+`;
+
+// Op and Packet come from the bundled codec: were its declarations unresolved, Op would be any and the expected error would not come.
+const TYPES_ESM = `import { decode, encode, ImgateClient, Op, type ConnectedEvent, type ImgateMessage, type Packet } from '${PKG}';
 const client = new ImgateClient({ nodes: ['kcp://127.0.0.1:3103'], kcp: { mtu: 1200 }, heartbeat: { shrink: 'min' } });
 const connected: Promise<ConnectedEvent> = client.connect();
 client.on('message', (m: ImgateMessage) => void m.op.toFixed());
 // @ts-expect-error: not an event of the client
 client.on('nope', () => undefined);
+const packet: Packet = decode(encode({ op: Op.SendMsg, body: new Uint8Array(1) }));
+void packet.seq.toFixed();
+// @ts-expect-error: not an operation
+void Op.NoSuchOp;
 export { connected };
 `;
 
@@ -82,7 +101,9 @@ describe('npm pack of @imgate/sdk, installed into a fresh project', () => {
   const sdk = join(root, 'packages', 'sdk');
   let tmp: string;
   let app: string;
+  let bare: string;
   let tarball: string;
+  let files: string[];
   let embedded: Embedded;
   let browser: Browser | undefined;
 
@@ -91,16 +112,23 @@ describe('npm pack of @imgate/sdk, installed into a fresh project', () => {
     // The build already ran (npm run build); --ignore-scripts skips prepack's rebuild.
     const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: sdk, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(tmp, packed[0].filename);
-    const files = packed[0].files.map((f) => f.path);
+    files = packed[0].files.map((f) => f.path);
     for (const f of ['package.json', 'README.md', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/node.js', 'dist/esm/package.json', 'dist/cjs/index.js', 'dist/cjs/node.d.ts', 'dist/cjs/package.json']) {
       assert.ok(files.includes(f), `the tarball lacks ${f}`);
     }
     assert.ok(!files.some((f) => f.startsWith('src/') || f.includes('.spec.') || f.includes('testing/')), files.join(' '));
+    // ws, the SDK's optional peer for Node without a global WebSocket, packed from the monorepo's copy.
+    const wsPacked = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp, join(root, 'node_modules', 'ws')], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string }>;
+    const install = (dir: string, tarballs: string[]) => {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `sdk-consumer-${basename(dir)}`, version: '1.0.0', private: true }));
+      // Offline: the package has no dependencies (its workspace libs are bundled), so the tarballs are all npm needs.
+      execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    };
     app = join(tmp, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'sdk-consumer', version: '1.0.0', private: true }));
-    // Offline: the package has no dependencies, so the tarball is all npm needs.
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
+    install(app, [tarball, join(tmp, wsPacked[0].filename)]);
+    bare = join(tmp, 'bare');
+    install(bare, [tarball]);
     embedded = await startEmbedded('sdk-pack');
   });
   after(async () => {
@@ -109,8 +137,40 @@ describe('npm pack of @imgate/sdk, installed into a fresh project', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('bundles its workspace libs: no dependencies, ws an optional peer, declarations that import nothing', () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', '@imgate', 'sdk', 'package.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest.dependencies, undefined);
+    assert.deepEqual(manifest.peerDependencies, { ws: '^8.0.0' });
+    assert.deepEqual(manifest.peerDependenciesMeta, { ws: { optional: true } });
+    assert.ok(!files.some((f) => f.includes('node_modules')), files.join(' '));
+    const dist = join(app, 'node_modules', '@imgate', 'sdk', 'dist');
+    for (const file of files.filter((f) => f.startsWith('dist/') && /\.(js|d\.ts)$/.test(f))) {
+      const code = readFileSync(join(dist, '..', file), 'utf8');
+      assert.doesNotMatch(code, /@imgate\/(protocol|kcp)/, `${file} refers to a workspace lib`);
+      if (file.endsWith('.d.ts')) assert.doesNotMatch(code, /\bimport\b|\brequire\(|<reference/, `${file} imports something`);
+    }
+    // The browser entry: one module, nothing from Node (esbuild's browser platform and the DOM-only type-check enforce it; this checks what shipped).
+    for (const file of ['esm/index.js', 'cjs/index.js']) {
+      const code = readFileSync(join(dist, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+      assert.doesNotMatch(code, /\b(Buffer|process|__dirname|__filename)\b|['"`]node:|\brequire\(|\bimport\s*\(|\bfrom\s*['"]/, file);
+    }
+  });
+
   for (const kind of ['cjs', 'esm'] as const) {
-    it(`is used from ${kind === 'cjs' ? 'require()' : 'import'}: WebSocket and TCP, auth, a push`, () => {
+    it(`without the ws package (${kind}): ${hasGlobalWebSocket ? 'connects over the runtime\'s WebSocket' : 'connect() rejects with no_websocket, naming ws'}`, () => {
+      const script = join(bare, kind === 'cjs' ? 'bare.cjs' : 'bare.mjs');
+      writeFileSync(script, BARE_SCRIPT(kind));
+      const out = JSON.parse(execFileSync(process.execPath, [script, embedded.wsUrl, '604'], { cwd: bare, encoding: 'utf8', timeout: 30_000 }).trim().split('\n').at(-1)!) as { transport?: string; code?: string; message?: string };
+      if (hasGlobalWebSocket) assert.deepEqual(out, { transport: 'ws' });
+      else {
+        assert.equal(out.code, 'no_websocket');
+        assert.match(out.message ?? '', /ws package is not installed: npm install ws/);
+      }
+    });
+  }
+
+  for (const kind of ['cjs', 'esm'] as const) {
+    it(`is used from ${kind === 'cjs' ? 'require()' : 'import'}: WebSocket (${hasGlobalWebSocket ? 'global' : 'the ws peer'}) and TCP, auth, a push`, () => {
       const script = join(app, kind === 'cjs' ? 'use.cjs' : 'use.mjs');
       writeFileSync(script, NODE_SCRIPT(kind));
       const mid = kind === 'cjs' ? 601 : 602;
@@ -127,8 +187,8 @@ describe('npm pack of @imgate/sdk, installed into a fresh project', () => {
   it('type-checks for TypeScript consumers through both the import and the require conditions', () => {
     writeFileSync(join(app, 'check.mts'), TYPES_ESM);
     writeFileSync(join(app, 'check.cts'), TYPES_CJS);
-    // A browser-ish consumer: DOM types, no @types/node.
-    const compilerOptions = { noEmit: true, strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: true };
+    // A browser-ish consumer: DOM types, no @types/node; the SDK's declarations are checked too (no skipLibCheck).
+    const compilerOptions = { noEmit: true, strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.mts', 'check.cts'] }));
     try {
       execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', app], { cwd: app, encoding: 'utf8' });
@@ -160,8 +220,8 @@ describe('npm pack of @imgate/sdk, installed into a fresh project', () => {
       assert.equal(res.status, 200);
       await page.waitForFunction("window.result.messages.includes('to the module page')", undefined, { timeout: 10_000 });
       assert.deepEqual(errors, []);
-      assert.ok(requested.some((p) => p === '/sdk/protocol/codec.js'), 'the codec came from the package');
-      assert.ok(!requested.some((p) => /tcp|kcp|node-websocket|\/node\.js$/.test(p)), `the page loaded Node-only modules: ${requested.join(' ')}`);
+      // The browser entry is one bundle, the codec inside it: nothing else is fetched, nothing Node-only.
+      assert.deepEqual(requested.filter((p) => p.startsWith('/sdk/')), ['/sdk/index.js']);
     } finally {
       await new Promise((r) => server.close(r));
     }

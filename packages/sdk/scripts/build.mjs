@@ -1,47 +1,86 @@
-// Builds @imgate/sdk: copies the wire codec (libs/protocol) and the KCP engine (libs/kcp) into
-// src/ (generated, gitignored: the libs stay the one source of truth), then compiles an ESM and
-// a CommonJS build with declarations, and type-checks the browser entry without Node's types.
+// Builds @imgate/sdk into dist/: type-checks the sources, bundles each entry (browser: index,
+// Node: node) as ESM and as CommonJS with esbuild, and writes one declaration file per entry
+// with dts-bundle-generator. The workspace packages @imgate/protocol and @imgate/kcp are
+// bundled into both, code and types, so the published package depends on neither.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = join(pkg, '..', '..');
-const tsc = join(repo, 'node_modules', '.bin', 'tsc');
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+const WORKSPACE_LIBS = ['@imgate/protocol', '@imgate/kcp'];
 
-/** Relative imports get a `.js` extension, which ESM in browsers and Node requires. */
-function withJsExtensions(code) {
-  return code.replace(/(\bfrom\s+['"])(\.{1,2}\/[^'"]+?)(['"])/g, (m, a, path, b) => (path.endsWith('.js') ? m : `${a}${path}.js${b}`));
+const entries = [
+  // The browser entry may reach no Node built-in: esbuild's browser platform fails on one.
+  { name: 'index', platform: 'browser' },
+  { name: 'node', platform: 'node' },
+];
+const formats = [
+  // The ESM Node bundle has no __filename; ws-package.ts resolves `ws` from import.meta.url there.
+  { format: 'esm', define: { __filename: 'import.meta.url' } },
+  { format: 'cjs', define: {} },
+];
+
+/** The browser entry without Node's types; the Node entry is type-checked by the declaration step. */
+function typecheckBrowser() {
+  execFileSync(process.execPath, [tsc, '-p', join(pkg, 'tsconfig.browser.json')], { cwd: pkg, stdio: 'inherit' });
 }
 
-/** Mirrors the library's non-spec sources into target, writing only what changed. */
-function mirror(source, target) {
-  mkdirSync(target, { recursive: true });
-  const wanted = new Map();
-  for (const name of readdirSync(source)) {
-    if (!name.endsWith('.ts') || name.endsWith('.spec.ts')) continue;
-    const from = join(source, name);
-    const header = `// GENERATED from ${relative(repo, from)} by packages/sdk/scripts/build.mjs: edit the original.\n`;
-    wanted.set(name, header + withJsExtensions(readFileSync(from, 'utf8')));
+async function bundle() {
+  for (const { format, define } of formats) {
+    for (const { name, platform } of entries) {
+      await build({
+        absWorkingDir: pkg,
+        entryPoints: [join(pkg, 'src', `${name}.ts`)],
+        outfile: join(pkg, 'dist', format, `${name}.js`),
+        bundle: true,
+        format,
+        platform,
+        target: 'es2020',
+        define: platform === 'node' ? define : {},
+        // `ws` is an optional peer, required at run time only where Node has no WebSocket.
+        external: ['ws'],
+        logLevel: 'warning',
+      });
+    }
+    // One package, two formats: the nearest package.json tells Node (and TypeScript) which one a file is.
+    writeFileSync(join(pkg, 'dist', format, 'package.json'), `{ "type": "${format === 'esm' ? 'module' : 'commonjs'}" }\n`);
   }
-  for (const name of readdirSync(target)) if (!wanted.has(name)) rmSync(join(target, name), { recursive: true });
-  for (const [name, code] of wanted) {
-    const to = join(target, name);
-    if (!existsSync(to) || readFileSync(to, 'utf8') !== code) writeFileSync(to, code);
-  }
+}
+
+async function declarations() {
+  // Loaded only here: it pulls in the TypeScript compiler.
+  const { generateDtsBundle } = require('dts-bundle-generator');
+  // TypeScript emits no declarations for sources it reached through node_modules (the workspace
+  // symlinks), so each lib's entry is a root of the same program too; those bundles are dropped.
+  const libRoots = WORKSPACE_LIBS.map((name) => ({ filePath: require.resolve(name) }));
+  const dts = generateDtsBundle(
+    [
+      ...entries.map(({ name }) => ({
+        filePath: join(pkg, 'src', `${name}.ts`),
+        libraries: { inlinedLibraries: WORKSPACE_LIBS },
+        output: { noBanner: true, exportReferencedTypes: false },
+      })),
+      ...libRoots,
+    ],
+    { preferredConfigPath: join(pkg, 'tsconfig.json') },
+  );
+  entries.forEach(({ name }, i) => {
+    // The same declarations serve both formats: they import nothing, so nothing resolves differently.
+    for (const { format } of formats) writeFileSync(join(pkg, 'dist', format, `${name}.d.ts`), dts[i]);
+  });
 }
 
 try {
-  mirror(join(repo, 'libs', 'protocol', 'src'), join(pkg, 'src', 'protocol'));
-  mirror(join(repo, 'libs', 'kcp', 'src'), join(pkg, 'src', 'kcp'));
+  typecheckBrowser();
   rmSync(join(pkg, 'dist'), { recursive: true, force: true });
-  for (const config of ['tsconfig.esm.json', 'tsconfig.cjs.json', 'tsconfig.browser.json']) {
-    execFileSync(tsc, ['-p', join(pkg, config)], { cwd: pkg, stdio: 'inherit' });
-  }
-  // One package, two formats: the nearest package.json tells Node (and TypeScript) which one a file is.
-  writeFileSync(join(pkg, 'dist', 'esm', 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(pkg, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+  for (const { format } of formats) mkdirSync(join(pkg, 'dist', format), { recursive: true });
+  await bundle();
+  await declarations();
 } catch (err) {
   console.error(`@imgate/sdk build failed${err.status === undefined ? `: ${err.message}` : ''}`);
   process.exit(1);

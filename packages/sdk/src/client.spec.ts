@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Op } from '@imgate/protocol';
 import { ImgateClient } from './client.js';
 import { ImgateError } from './errors.js';
 import type { ClientEvents } from './events.js';
 import type { ImgateClientOptions } from './options.js';
-import { Op } from './protocol/index.js';
 import { FakeNetwork, int32 } from './testing/fake-network.js';
 import { FakeTime } from './testing/fake-time.js';
 
@@ -233,6 +233,21 @@ describe('ImgateClient', () => {
     await assert.rejects(started, (err: ImgateError) => err.code === 'auth_failed' && /signature/.test(err.message));
     await s.time.advance(60_000);
     assert.equal(s.net.links.length, 1);
+  });
+
+  it('gives up when the runtime has no WebSocket at all, and connect() says how to get one', async () => {
+    const missing = new ImgateError('no_websocket', 'no global WebSocket and the ws package is not installed: npm install ws');
+    const s = setup({
+      transports: {
+        ws: () => {
+          throw missing;
+        },
+      },
+    });
+    await assert.rejects(s.client.connect(), (err: ImgateError) => err === missing);
+    assert.equal(s.client.state, 'closed');
+    assert.deepEqual(s.named('reconnecting'), [], 'another node or a later try cannot help');
+    assert.equal(s.time.scheduled, 0);
   });
 
   it('backs off between failed attempts, with full jitter growing to the cap, and retries at once when told the network is back', async () => {

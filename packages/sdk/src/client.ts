@@ -1,7 +1,7 @@
+import { Op } from '@imgate/protocol';
 import { Connector } from './connector.js';
 import { isRefusal } from './errors.js';
 import type { ImgateClientOptions } from './options.js';
-import { Op } from './protocol/index.js';
 import { checkOps, formatOps, parseOps } from './session-state.js';
 import { bytesOf, textOf } from './wire.js';
 

@@ -1,3 +1,4 @@
+import { BUSINESS_OP_MIN, Op, type Packet } from '@imgate/protocol';
 import { authBody, authReply, connectedEvent } from './auth.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -9,7 +10,6 @@ import { Link } from './link.js';
 import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
 import { type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
 import type { FetchLike, ImgateClientOptions } from './options.js';
-import { BUSINESS_OP_MIN, Op, type Packet } from './protocol/index.js';
 import { parseReason, PendingRequests } from './requests.js';
 import { type AuthSnapshot, formatOps, SessionState } from './session-state.js';
 import { type Clock, type TimerHandle, type Timers, systemClock, systemTimers } from './timers.js';
@@ -85,12 +85,14 @@ export abstract class Connector extends Emitter<ClientEvents> {
 
   /** Starts connecting (once); resolves at the first connection, rejects only if the client ends (close, kick, refused auth). */
   connect(): Promise<ConnectedEvent> {
+    // Waiting first: an attempt can end the client before its first await (no transport, no WebSocket), and connect() must say why.
+    const connected = this.whenConnected();
     if (this.status === 'idle') {
       // Browsers say when the network is back; waiting out a backoff then would only delay recovery.
       if (this.options.watchNetwork !== false) this.unwatchNetwork = watchOnline(() => this.retryNow());
       void this.attempt();
     }
-    return this.whenConnected();
+    return connected;
   }
 
   /** Ends the connection and stops reconnecting. */
@@ -171,6 +173,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
         close: (l, code, reason) => this.drop(l, code, reason),
       });
     } catch (err) {
+      // No WebSocket implementation at all is this runtime's lack, not the node's: no retry can help.
+      if (err instanceof ImgateError && err.code === 'no_websocket') return this.finish(err);
       this.nodes.markFailed(candidate.address, this.clock.now());
       return this.retry(`${candidate.address}: ${(err as Error).message}`);
     }

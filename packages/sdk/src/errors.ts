@@ -1,7 +1,8 @@
 /**
  * Why a request or the client failed. `code` is stable: the server's codes from op 6/21/22
  * (`bad_room`, `upstream_failed`, `auth_failed`, …) or the SDK's own: `timeout`,
- * `disconnected`, `not_connected`, `closed`, `kicked`, `bad_reply`, `no_nodes`.
+ * `disconnected`, `not_connected`, `closed`, `kicked`, `bad_reply`, `no_nodes`, `no_transport`,
+ * `no_websocket` (the runtime has no WebSocket: in Node before 22, install `ws`).
  */
 export class ImgateError extends Error {
   override readonly name = 'ImgateError';

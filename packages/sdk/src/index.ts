@@ -1,6 +1,6 @@
 /*
  * @imgate/sdk, browser entry: WebSocket only, no Node built-ins. The Node entry (node.ts) adds
- * TCP and KCP and a WebSocket for Node versions that have none.
+ * TCP and KCP, and the `ws` package on Node versions that have no global WebSocket.
  */
 export { ImgateClient } from './client.js';
 export type { ImgateClientOptions, FetchLike } from './options.js';
@@ -22,4 +22,4 @@ export { NodeList, nodesFromLogicReply, parseNodeUrl, type Candidate, type NodeI
 export type { Clock, TimerHandle, Timers } from './timers.js';
 export type { Transport, TransportFactory, TransportHandlers } from './transport/transport.js';
 export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './transport/ws.transport.js';
-export { BUSINESS_OP_MIN, decode, encode, Op, type Packet } from './protocol/index.js';
+export { BUSINESS_OP_MIN, decode, encode, Op, type Packet } from '@imgate/protocol';

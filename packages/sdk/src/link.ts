@@ -1,5 +1,5 @@
+import { decodeBatch, encode, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
 import type { Candidate, TransportKind } from './node-list.js';
-import { decodeBatch, encode, Op, type Packet, ProtocolError, StreamDecoder } from './protocol/index.js';
 import type { Transport, TransportFactory } from './transport/transport.js';
 
 export interface LinkEvents {

@@ -1,17 +1,17 @@
 /*
- * @imgate/sdk, Node entry: everything in the browser entry, plus TCP and KCP transports and a
- * WebSocket for Node versions that have no global one.
+ * @imgate/sdk, Node entry: everything in the browser entry, plus TCP and KCP transports, and
+ * WebSocket through the `ws` package on Node versions that have no global one.
  */
 import { ImgateClient as BaseClient } from './client.js';
 import type { ImgateClientOptions } from './options.js';
 import { kcpTransport, type KcpTransportOptions } from './transport/kcp.transport.js';
-import { NodeWebSocket } from './transport/node-websocket.js';
 import { tcpTransport } from './transport/tcp.transport.js';
-import { globalWebSocket, webSocketTransport } from './transport/ws.transport.js';
+import type { TransportFactory } from './transport/transport.js';
+import { globalWebSocket, type WebSocketConstructor, webSocketTransport } from './transport/ws.transport.js';
+import { wsPackage } from './transport/ws-package.js';
 
 export * from './index.js';
 export { kcpTransport, type KcpTransportOptions } from './transport/kcp.transport.js';
-export { NodeWebSocket } from './transport/node-websocket.js';
 export { tcpTransport } from './transport/tcp.transport.js';
 
 export interface NodeClientOptions extends ImgateClientOptions {
@@ -19,18 +19,27 @@ export interface NodeClientOptions extends ImgateClientOptions {
   kcp?: KcpTransportOptions;
 }
 
-/** The client with every transport: `ws` (the runtime's WebSocket, else the SDK's own), `tcp`, `kcp`. */
+/** The client with every transport: `ws` (the runtime's WebSocket, else the `ws` package), `tcp`, `kcp`. */
 export class ImgateClient extends BaseClient {
   constructor(options: NodeClientOptions = {}) {
     super({
       platform: 'node',
       ...options,
       transports: {
-        ws: webSocketTransport(options.WebSocket ?? globalWebSocket() ?? NodeWebSocket),
+        ws: nodeWebSocketTransport(options.WebSocket),
         tcp: tcpTransport,
         kcp: kcpTransport(options.kcp),
         ...options.transports,
       },
     });
   }
+}
+
+/** WebSocket in Node: the given implementation, else the runtime's (Node 22+), else `ws`, looked up at the first dial. */
+function nodeWebSocketTransport(ctor: WebSocketConstructor | undefined): TransportFactory {
+  let dial: TransportFactory | undefined;
+  return (url, handlers) => {
+    dial ??= webSocketTransport(ctor ?? globalWebSocket() ?? wsPackage());
+    return dial(url, handlers);
+  };
 }

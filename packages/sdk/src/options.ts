@@ -41,7 +41,7 @@ export interface ImgateClientOptions {
   nodesTimeoutMs?: number;
   /** Retry at once when the browser reports the network is back (`online`). Default true. */
   watchNetwork?: boolean;
-  /** A WebSocket implementation where the runtime has none (Node before 22 uses the SDK's own in the Node entry). */
+  /** A WebSocket implementation where the runtime has none (the Node entry falls back to the `ws` package). */
   WebSocket?: WebSocketConstructor;
   /** Transport implementations by kind; the entries supply the defaults. */
   transports?: Partial<Record<TransportKind, TransportFactory>>;

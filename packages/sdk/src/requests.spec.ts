@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { encode, Op, type Packet } from '@imgate/protocol';
 import { ImgateError } from './errors.js';
-import { encode, Op, type Packet } from './protocol/index.js';
 import { parseReason, PendingRequests, replyOpOf } from './requests.js';
 import { FakeTime } from './testing/fake-time.js';
 

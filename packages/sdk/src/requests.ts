@@ -1,5 +1,5 @@
+import { Op, type Packet } from '@imgate/protocol';
 import { ImgateError } from './errors.js';
-import { Op, type Packet } from './protocol/index.js';
 import type { TimerHandle, Timers } from './timers.js';
 
 interface Pending {

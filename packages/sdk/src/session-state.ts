@@ -1,4 +1,4 @@
-import { BUSINESS_OP_MIN } from './protocol/index.js';
+import { BUSINESS_OP_MIN } from '@imgate/protocol';
 
 /** What was asked for at auth, to tell what still needs sending once the server answers. */
 export interface AuthSnapshot {

@@ -1,5 +1,5 @@
+import type { Packet } from '@imgate/protocol';
 import type { ImgateMessage } from './events.js';
-import type { Packet } from './protocol/index.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

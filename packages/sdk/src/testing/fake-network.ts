@@ -1,4 +1,4 @@
-import { encode, encodeBatch, Op, type Packet, StreamDecoder } from '../protocol/index.js';
+import { encode, encodeBatch, Op, type Packet, StreamDecoder } from '@imgate/protocol';
 import type { Transport, TransportFactory, TransportHandlers } from '../transport/transport.js';
 
 const utf8 = new TextEncoder();

@@ -1,4 +1,4 @@
-import { encode, Op, type Packet, StreamDecoder } from '../protocol/index.js';
+import { encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
 
 const utf8 = new TextEncoder();
 

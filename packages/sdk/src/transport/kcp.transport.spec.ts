@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
-import { CMD_FIN, decodeControl, encodeKick, Kcp, readConv } from '../kcp/index.js';
+import { CMD_FIN, decodeControl, encodeKick, Kcp, readConv } from '@imgate/kcp';
+import { encode, type Packet, StreamDecoder } from '@imgate/protocol';
 import { ImgateClient } from '../node.js';
-import { encode, type Packet, StreamDecoder } from '../protocol/index.js';
 import { MiniComet } from '../testing/mini-comet.js';
 import { kcpTransport } from './kcp.transport.js';
 

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, Kcp } from '../kcp/index.js';
+import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, Kcp } from '@imgate/kcp';
 import { parseHostPort } from '../node-list.js';
 import { onceClosed, type TransportFactory } from './transport.js';
 

@@ -43,7 +43,12 @@ export function webSocketTransport(ctor?: WebSocketConstructor): TransportFactor
       else {
         // The server sends binary only; text means this is not a comet.
         h.close('websocket: a text message from the server');
-        ws.close(1003, 'binary messages only');
+        try {
+          ws.close(1003, 'binary messages only');
+        } catch {
+          // The WHATWG API (browsers, Node 22+) lets a client send only 1000 and 3000-4999; ws allows 1003 (unsupported data).
+          ws.close(1000, 'binary messages only');
+        }
       }
     };
     ws.onerror = () => h.close('websocket error');
