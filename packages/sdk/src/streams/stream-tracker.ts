@@ -113,7 +113,7 @@ export class StreamTracker {
       s.delivered = m.offset;
       this.drain(s, out.messages);
     } else if (m.offset > s.delivered && !s.held.has(m.offset)) {
-      // Full: this one is dropped and comes back with the sync, asked now rather than after the wait.
+      // When the buffer is full the message is dropped: the sync, asked now rather than after the wait, brings it back.
       if (s.held.size < this.maxBuffered) s.held.set(m.offset, { ...m, payload: m.payload.slice() });
       else if (this.ask(s, false)) out.sync.push(positionOf(m.stream, s));
       s.gapSince ??= this.clock.now();
