@@ -2,6 +2,7 @@
 export { decodeBatch, decodeMessage, encodeBatch, type BatchOptions } from './batch';
 export { decode, encode, encodedLength, encodeInto, readPackLen } from './codec';
 export { crc32 } from './crc32';
+export * from './delivery';
 export { ProtocolError, type ProtocolErrorCode } from './errors';
 export { BUSINESS_OP_MIN, Op } from './ops';
 export {

@@ -33,6 +33,14 @@ export enum Op {
   JoinRoomReply = 24,
   LeaveRoom = 25,
   LeaveRoomReply = 26,
+  /** A stream message, binary (docs/delivery.md). */
+  Message = 27,
+  /** Body: JSON positions to recover from. */
+  Sync = 28,
+  /** Body: JSON per-stream status; follows the op-27 messages it answers. */
+  SyncReply = 29,
+  /** An upstream message with a client id (idempotent); answered by op 5. */
+  SendWithId = 30,
 }
 
 /** Business operations start here; each connection's `accepts` filters them. */

@@ -20,6 +20,7 @@ export { Backoff, type BackoffOptions } from './backoff.js';
 export { AdaptiveHeartbeat, boundsFromAuthReply, type HeartbeatBounds, type HeartbeatOptions } from './heartbeat.js';
 export { NodeList, nodesFromLogicReply, parseNodeUrl, type Candidate, type NodeInfo, type TransportKind } from './node-list.js';
 export type { Clock, TimerHandle, Timers } from './timers.js';
+export { LocalStoragePositionStore, MemoryPositionStore, type PositionStore, type StorageLike, type StoredPosition, type StoredPositions } from './streams/position-store.js';
 export type { Transport, TransportFactory, TransportHandlers } from './transport/transport.js';
 export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './transport/ws.transport.js';
 export { BUSINESS_OP_MIN, decode, encode, Op, type Packet } from '@imgate/protocol';
