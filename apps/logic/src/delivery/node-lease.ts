@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { type Clock, type RedisClient, systemClock } from '@imgate/common';
+import { type Clock, systemClock } from '@imgate/common';
+import { type RedisClient } from '@imgate/store';
 
 /** Snowflake node ids: 10 bits. */
 export const NODE_IDS = 1024;

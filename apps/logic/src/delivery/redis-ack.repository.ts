@@ -1,4 +1,5 @@
-import type { Clock, RedisClient } from '@imgate/common';
+import type { Clock } from '@imgate/common';
+import type { RedisClient } from '@imgate/store';
 import { type AckEntry, type AckRepository, type AckSettings, acksByUser, byRecentAck, DEFAULT_ACK_SETTINGS, deviceDelivery, type DeviceDelivery } from './ack.repository';
 import { parseMeta } from './redis-stream.repository';
 import { RedisScript, results } from './redis-script';

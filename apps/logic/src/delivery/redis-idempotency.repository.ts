@@ -1,4 +1,4 @@
-import type { RedisClient } from '@imgate/common';
+import type { RedisClient } from '@imgate/store';
 import type { Claim, IdempotencyRepository } from './idempotency.repository';
 import { hashTag } from './stream-keys';
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@imgate/common';
+import type { RedisClient } from '@imgate/store';
 
 export type RedisPipeline = ReturnType<RedisClient['pipeline']>;
 // Buffer, not Uint8Array: ioredis sends any other object as its String(), "1,2,3".

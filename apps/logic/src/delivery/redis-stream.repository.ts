@@ -1,4 +1,5 @@
-import type { Clock, RedisClient } from '@imgate/common';
+import type { Clock } from '@imgate/common';
+import type { RedisClient } from '@imgate/store';
 import { type RedisPipeline, RedisScript, results } from './redis-script';
 import { streamKey } from './stream-keys';
 import { type HeldEntry, judgeAfter, judgeLast, pageSize, type StreamMeta } from './stream-read';

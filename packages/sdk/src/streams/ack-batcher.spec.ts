@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAck } from '../protocol/index.js';
+import { parseAck } from '@imgate/protocol';
 import { AckBatcher } from './ack-batcher.js';
 
 class Clock {

@@ -1,4 +1,4 @@
-import { encodeAck, MAX_BODY_STREAMS } from '../protocol/index.js';
+import { encodeAck, MAX_BODY_STREAMS } from '@imgate/protocol';
 import type { Clock } from '../timers.js';
 
 export interface AckBatcherOptions {

@@ -1,4 +1,4 @@
-import { isStreamName, parseOffset, U32_MAX } from '../protocol/index.js';
+import { isStreamName, parseOffset, U32_MAX } from '@imgate/protocol';
 import type { StreamHead } from './stream-tracker.js';
 
 /** The `delivery` part of an op-8 auth reply (docs/delivery.md). */

@@ -1,4 +1,4 @@
-import { isStreamName, parseOffset, U32_MAX } from '../protocol/index.js';
+import { isStreamName, parseOffset, U32_MAX } from '@imgate/protocol';
 
 /** A stream's saved position: every message up to `offset` (decimal u64) under `epoch` was handed to the app. */
 export interface StoredPosition {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { StreamMessage, SyncReply } from '../protocol/index.js';
+import type { StreamMessage, SyncReply } from '@imgate/protocol';
 import { StreamTracker, type StreamUpdate } from './stream-tracker.js';
 
 class Clock {

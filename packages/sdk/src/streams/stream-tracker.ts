@@ -1,4 +1,4 @@
-import { parseOffset, type StreamMessage, type SyncPosition, type SyncReply } from '../protocol/index.js';
+import { parseOffset, type StreamMessage, type SyncPosition, type SyncReply } from '@imgate/protocol';
 import type { Clock } from '../timers.js';
 import type { StoredPositions } from './position-store.js';
 import { RecentIds } from './recent-ids.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSync } from '../protocol/index.js';
+import { parseSync } from '@imgate/protocol';
 import { authDelivery } from './auth-delivery.js';
 import { syncBodies } from './sync-bodies.js';
 

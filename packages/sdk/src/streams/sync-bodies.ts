@@ -1,4 +1,4 @@
-import { encodeSync, MAX_BODY_STREAMS, type SyncPosition } from '../protocol/index.js';
+import { encodeSync, MAX_BODY_STREAMS, type SyncPosition } from '@imgate/protocol';
 
 /** Op-28 bodies for any number of positions, at most 64 streams each; none for none. */
 export function syncBodies(positions: readonly SyncPosition[], limit?: number): Uint8Array[] {
