@@ -14,6 +14,7 @@ import type { PushKeysReply as _imgate_comet_PushKeysReply, PushKeysReply__Outpu
 import type { PushKeysReq as _imgate_comet_PushKeysReq, PushKeysReq__Output as _imgate_comet_PushKeysReq__Output } from './imgate/comet/PushKeysReq';
 import type { RoomsReply as _imgate_comet_RoomsReply, RoomsReply__Output as _imgate_comet_RoomsReply__Output } from './imgate/comet/RoomsReply';
 import type { RoomsReq as _imgate_comet_RoomsReq, RoomsReq__Output as _imgate_comet_RoomsReq__Output } from './imgate/comet/RoomsReq';
+import type { StreamPos as _imgate_comet_StreamPos, StreamPos__Output as _imgate_comet_StreamPos__Output } from './imgate/comet/StreamPos';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
       PushKeysReq: MessageTypeDefinition<_imgate_comet_PushKeysReq, _imgate_comet_PushKeysReq__Output>
       RoomsReply: MessageTypeDefinition<_imgate_comet_RoomsReply, _imgate_comet_RoomsReply__Output>
       RoomsReq: MessageTypeDefinition<_imgate_comet_RoomsReq, _imgate_comet_RoomsReq__Output>
+      StreamPos: MessageTypeDefinition<_imgate_comet_StreamPos, _imgate_comet_StreamPos__Output>
     }
   }
 }

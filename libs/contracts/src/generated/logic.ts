@@ -1,8 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AckEntry as _imgate_logic_AckEntry, AckEntry__Output as _imgate_logic_AckEntry__Output } from './imgate/logic/AckEntry';
+import type { AckReply as _imgate_logic_AckReply, AckReply__Output as _imgate_logic_AckReply__Output } from './imgate/logic/AckReply';
+import type { AckReq as _imgate_logic_AckReq, AckReq__Output as _imgate_logic_AckReq__Output } from './imgate/logic/AckReq';
 import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from './imgate/logic/ConnectReply';
 import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from './imgate/logic/ConnectReq';
+import type { DeliveryReply as _imgate_logic_DeliveryReply, DeliveryReply__Output as _imgate_logic_DeliveryReply__Output } from './imgate/logic/DeliveryReply';
+import type { DeliveryReq as _imgate_logic_DeliveryReq, DeliveryReq__Output as _imgate_logic_DeliveryReq__Output } from './imgate/logic/DeliveryReq';
+import type { DeviceDelivery as _imgate_logic_DeviceDelivery, DeviceDelivery__Output as _imgate_logic_DeviceDelivery__Output } from './imgate/logic/DeviceDelivery';
 import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply__Output as _imgate_logic_DisconnectReply__Output } from './imgate/logic/DisconnectReply';
 import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from './imgate/logic/DisconnectReq';
 import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from './imgate/logic/HeartbeatReply';
@@ -25,6 +31,12 @@ import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Ou
 import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessionsReply__Output as _imgate_logic_RenewSessionsReply__Output } from './imgate/logic/RenewSessionsReply';
 import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from './imgate/logic/RenewSessionsReq';
 import type { SessionRef as _imgate_logic_SessionRef, SessionRef__Output as _imgate_logic_SessionRef__Output } from './imgate/logic/SessionRef';
+import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from './imgate/logic/StreamHead';
+import type { StreamMessage as _imgate_logic_StreamMessage, StreamMessage__Output as _imgate_logic_StreamMessage__Output } from './imgate/logic/StreamMessage';
+import type { SyncReply as _imgate_logic_SyncReply, SyncReply__Output as _imgate_logic_SyncReply__Output } from './imgate/logic/SyncReply';
+import type { SyncReq as _imgate_logic_SyncReq, SyncReq__Output as _imgate_logic_SyncReq__Output } from './imgate/logic/SyncReq';
+import type { SyncResult as _imgate_logic_SyncResult, SyncResult__Output as _imgate_logic_SyncResult__Output } from './imgate/logic/SyncResult';
+import type { SyncStream as _imgate_logic_SyncStream, SyncStream__Output as _imgate_logic_SyncStream__Output } from './imgate/logic/SyncStream';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -33,8 +45,14 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   imgate: {
     logic: {
+      AckEntry: MessageTypeDefinition<_imgate_logic_AckEntry, _imgate_logic_AckEntry__Output>
+      AckReply: MessageTypeDefinition<_imgate_logic_AckReply, _imgate_logic_AckReply__Output>
+      AckReq: MessageTypeDefinition<_imgate_logic_AckReq, _imgate_logic_AckReq__Output>
       ConnectReply: MessageTypeDefinition<_imgate_logic_ConnectReply, _imgate_logic_ConnectReply__Output>
       ConnectReq: MessageTypeDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReq__Output>
+      DeliveryReply: MessageTypeDefinition<_imgate_logic_DeliveryReply, _imgate_logic_DeliveryReply__Output>
+      DeliveryReq: MessageTypeDefinition<_imgate_logic_DeliveryReq, _imgate_logic_DeliveryReq__Output>
+      DeviceDelivery: MessageTypeDefinition<_imgate_logic_DeviceDelivery, _imgate_logic_DeviceDelivery__Output>
       DisconnectReply: MessageTypeDefinition<_imgate_logic_DisconnectReply, _imgate_logic_DisconnectReply__Output>
       DisconnectReq: MessageTypeDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReq__Output>
       HeartbeatReply: MessageTypeDefinition<_imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReply__Output>
@@ -57,6 +75,12 @@ export interface ProtoGrpcType {
       RenewSessionsReply: MessageTypeDefinition<_imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReply__Output>
       RenewSessionsReq: MessageTypeDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReq__Output>
       SessionRef: MessageTypeDefinition<_imgate_logic_SessionRef, _imgate_logic_SessionRef__Output>
+      StreamHead: MessageTypeDefinition<_imgate_logic_StreamHead, _imgate_logic_StreamHead__Output>
+      StreamMessage: MessageTypeDefinition<_imgate_logic_StreamMessage, _imgate_logic_StreamMessage__Output>
+      SyncReply: MessageTypeDefinition<_imgate_logic_SyncReply, _imgate_logic_SyncReply__Output>
+      SyncReq: MessageTypeDefinition<_imgate_logic_SyncReq, _imgate_logic_SyncReq__Output>
+      SyncResult: MessageTypeDefinition<_imgate_logic_SyncResult, _imgate_logic_SyncResult__Output>
+      SyncStream: MessageTypeDefinition<_imgate_logic_SyncStream, _imgate_logic_SyncStream__Output>
     }
   }
 }

@@ -7,6 +7,7 @@ export interface BroadcastReq {
   'bodies'?: (Buffer | Uint8Array | string)[];
   'speed'?: (number);
   'acceptedAtMs'?: (number | string | Long);
+  'messageIds'?: (string)[];
 }
 
 export interface BroadcastReq__Output {
@@ -14,4 +15,5 @@ export interface BroadcastReq__Output {
   'bodies': (Buffer)[];
   'speed': (number);
   'acceptedAtMs': (number);
+  'messageIds': (string)[];
 }

@@ -1,5 +1,6 @@
 // Original file: proto/comet.proto
 
+import type { StreamPos as _imgate_comet_StreamPos, StreamPos__Output as _imgate_comet_StreamPos__Output } from '../../imgate/comet/StreamPos';
 import type { Long } from '@grpc/proto-loader';
 
 export interface BroadcastRoomReq {
@@ -7,6 +8,8 @@ export interface BroadcastRoomReq {
   'operation'?: (number);
   'bodies'?: (Buffer | Uint8Array | string)[];
   'acceptedAtMs'?: (number | string | Long);
+  'messageIds'?: (string)[];
+  'positions'?: (_imgate_comet_StreamPos)[];
 }
 
 export interface BroadcastRoomReq__Output {
@@ -14,4 +17,6 @@ export interface BroadcastRoomReq__Output {
   'operation': (number);
   'bodies': (Buffer)[];
   'acceptedAtMs': (number);
+  'messageIds': (string)[];
+  'positions': (_imgate_comet_StreamPos__Output)[];
 }

@@ -1,5 +1,6 @@
 // Original file: proto/comet.proto
 
+import type { StreamPos as _imgate_comet_StreamPos, StreamPos__Output as _imgate_comet_StreamPos__Output } from '../../imgate/comet/StreamPos';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PushKeysReq {
@@ -7,6 +8,8 @@ export interface PushKeysReq {
   'operation'?: (number);
   'body'?: (Buffer | Uint8Array | string);
   'acceptedAtMs'?: (number | string | Long);
+  'messageId'?: (string);
+  'positions'?: (_imgate_comet_StreamPos)[];
 }
 
 export interface PushKeysReq__Output {
@@ -14,4 +17,6 @@ export interface PushKeysReq__Output {
   'operation': (number);
   'body': (Buffer);
   'acceptedAtMs': (number);
+  'messageId': (string);
+  'positions': (_imgate_comet_StreamPos__Output)[];
 }

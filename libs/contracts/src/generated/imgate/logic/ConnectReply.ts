@@ -1,5 +1,6 @@
 // Original file: proto/logic.proto
 
+import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from '../../imgate/logic/StreamHead';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ConnectReply {
@@ -11,6 +12,9 @@ export interface ConnectReply {
   'platform'?: (string);
   'heartbeatMinSec'?: (number);
   'heartbeatStepSec'?: (number);
+  'delivery'?: (boolean);
+  'device'?: (string);
+  'heads'?: (_imgate_logic_StreamHead)[];
 }
 
 export interface ConnectReply__Output {
@@ -22,4 +26,7 @@ export interface ConnectReply__Output {
   'platform': (string);
   'heartbeatMinSec': (number);
   'heartbeatStepSec': (number);
+  'delivery': (boolean);
+  'device': (string);
+  'heads': (_imgate_logic_StreamHead__Output)[];
 }

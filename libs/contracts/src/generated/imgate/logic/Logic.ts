@@ -2,8 +2,12 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AckReply as _imgate_logic_AckReply, AckReply__Output as _imgate_logic_AckReply__Output } from '../../imgate/logic/AckReply';
+import type { AckReq as _imgate_logic_AckReq, AckReq__Output as _imgate_logic_AckReq__Output } from '../../imgate/logic/AckReq';
 import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from '../../imgate/logic/ConnectReply';
 import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from '../../imgate/logic/ConnectReq';
+import type { DeliveryReply as _imgate_logic_DeliveryReply, DeliveryReply__Output as _imgate_logic_DeliveryReply__Output } from '../../imgate/logic/DeliveryReply';
+import type { DeliveryReq as _imgate_logic_DeliveryReq, DeliveryReq__Output as _imgate_logic_DeliveryReq__Output } from '../../imgate/logic/DeliveryReq';
 import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply__Output as _imgate_logic_DisconnectReply__Output } from '../../imgate/logic/DisconnectReply';
 import type { DisconnectReq as _imgate_logic_DisconnectReq, DisconnectReq__Output as _imgate_logic_DisconnectReq__Output } from '../../imgate/logic/DisconnectReq';
 import type { HeartbeatReply as _imgate_logic_HeartbeatReply, HeartbeatReply__Output as _imgate_logic_HeartbeatReply__Output } from '../../imgate/logic/HeartbeatReply';
@@ -23,8 +27,19 @@ import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineRep
 import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from '../../imgate/logic/RenewOnlineReq';
 import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessionsReply__Output as _imgate_logic_RenewSessionsReply__Output } from '../../imgate/logic/RenewSessionsReply';
 import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from '../../imgate/logic/RenewSessionsReq';
+import type { SyncReply as _imgate_logic_SyncReply, SyncReply__Output as _imgate_logic_SyncReply__Output } from '../../imgate/logic/SyncReply';
+import type { SyncReq as _imgate_logic_SyncReq, SyncReq__Output as _imgate_logic_SyncReq__Output } from '../../imgate/logic/SyncReq';
 
 export interface LogicClient extends grpc.Client {
+  Ack(argument: _imgate_logic_AckReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _imgate_logic_AckReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _imgate_logic_AckReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _imgate_logic_AckReq, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  ack(argument: _imgate_logic_AckReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  ack(argument: _imgate_logic_AckReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  ack(argument: _imgate_logic_AckReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  ack(argument: _imgate_logic_AckReq, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
+  
   Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   Connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   Connect(argument: _imgate_logic_ConnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
@@ -33,6 +48,15 @@ export interface LogicClient extends grpc.Client {
   connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   connect(argument: _imgate_logic_ConnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   connect(argument: _imgate_logic_ConnectReq, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  
+  Delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  Delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  Delivery(argument: _imgate_logic_DeliveryReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  Delivery(argument: _imgate_logic_DeliveryReq, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  delivery(argument: _imgate_logic_DeliveryReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
+  delivery(argument: _imgate_logic_DeliveryReq, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
   
   Disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
   Disconnect(argument: _imgate_logic_DisconnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DisconnectReply__Output>): grpc.ClientUnaryCall;
@@ -133,10 +157,23 @@ export interface LogicClient extends grpc.Client {
   renewSessions(argument: _imgate_logic_RenewSessionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
   renewSessions(argument: _imgate_logic_RenewSessionsReq, callback: grpc.requestCallback<_imgate_logic_RenewSessionsReply__Output>): grpc.ClientUnaryCall;
   
+  Sync(argument: _imgate_logic_SyncReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  Sync(argument: _imgate_logic_SyncReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  Sync(argument: _imgate_logic_SyncReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  Sync(argument: _imgate_logic_SyncReq, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  sync(argument: _imgate_logic_SyncReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  sync(argument: _imgate_logic_SyncReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  sync(argument: _imgate_logic_SyncReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  sync(argument: _imgate_logic_SyncReq, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface LogicHandlers extends grpc.UntypedServiceImplementation {
+  Ack: grpc.handleUnaryCall<_imgate_logic_AckReq__Output, _imgate_logic_AckReply>;
+  
   Connect: grpc.handleUnaryCall<_imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply>;
+  
+  Delivery: grpc.handleUnaryCall<_imgate_logic_DeliveryReq__Output, _imgate_logic_DeliveryReply>;
   
   Disconnect: grpc.handleUnaryCall<_imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply>;
   
@@ -160,10 +197,14 @@ export interface LogicHandlers extends grpc.UntypedServiceImplementation {
   
   RenewSessions: grpc.handleUnaryCall<_imgate_logic_RenewSessionsReq__Output, _imgate_logic_RenewSessionsReply>;
   
+  Sync: grpc.handleUnaryCall<_imgate_logic_SyncReq__Output, _imgate_logic_SyncReply>;
+  
 }
 
 export interface LogicDefinition extends grpc.ServiceDefinition {
+  Ack: MethodDefinition<_imgate_logic_AckReq, _imgate_logic_AckReply, _imgate_logic_AckReq__Output, _imgate_logic_AckReply__Output>
   Connect: MethodDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReply, _imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply__Output>
+  Delivery: MethodDefinition<_imgate_logic_DeliveryReq, _imgate_logic_DeliveryReply, _imgate_logic_DeliveryReq__Output, _imgate_logic_DeliveryReply__Output>
   Disconnect: MethodDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReply, _imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply__Output>
   Heartbeat: MethodDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply__Output>
   JoinRooms: MethodDefinition<_imgate_logic_JoinRoomsReq, _imgate_logic_JoinRoomsReply, _imgate_logic_JoinRoomsReq__Output, _imgate_logic_JoinRoomsReply__Output>
@@ -175,4 +216,5 @@ export interface LogicDefinition extends grpc.ServiceDefinition {
   Receive: MethodDefinition<_imgate_logic_ReceiveReq, _imgate_logic_ReceiveReply, _imgate_logic_ReceiveReq__Output, _imgate_logic_ReceiveReply__Output>
   RenewOnline: MethodDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply__Output>
   RenewSessions: MethodDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReq__Output, _imgate_logic_RenewSessionsReply__Output>
+  Sync: MethodDefinition<_imgate_logic_SyncReq, _imgate_logic_SyncReply, _imgate_logic_SyncReq__Output, _imgate_logic_SyncReply__Output>
 }

@@ -4,9 +4,13 @@
 export interface PushReply {
   'records'?: (number);
   'offline'?: (string)[];
+  'id'?: (string);
+  'duplicate'?: (boolean);
 }
 
 export interface PushReply__Output {
   'records': (number);
   'offline': (string)[];
+  'id': (string);
+  'duplicate': (boolean);
 }

@@ -10,6 +10,7 @@ export interface ReceiveReq {
   'operation'?: (number);
   'seq'?: (number);
   'body'?: (Buffer | Uint8Array | string);
+  'clientMsgId'?: (string);
 }
 
 export interface ReceiveReq__Output {
@@ -20,4 +21,5 @@ export interface ReceiveReq__Output {
   'operation': (number);
   'seq': (number);
   'body': (Buffer);
+  'clientMsgId': (string);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/queue.proto
 
+import type { StreamPos as _imgate_queue_StreamPos, StreamPos__Output as _imgate_queue_StreamPos__Output } from '../../imgate/queue/StreamPos';
 import type { Long } from '@grpc/proto-loader';
 
 // Original file: proto/queue.proto
@@ -29,6 +30,8 @@ export interface PushMsg {
   'keys'?: (string)[];
   'msg'?: (Buffer | Uint8Array | string);
   'acceptedAtMs'?: (number | string | Long);
+  'id'?: (string);
+  'positions'?: (_imgate_queue_StreamPos)[];
 }
 
 export interface PushMsg__Output {
@@ -40,4 +43,6 @@ export interface PushMsg__Output {
   'keys': (string)[];
   'msg': (Buffer);
   'acceptedAtMs': (number);
+  'id': (string);
+  'positions': (_imgate_queue_StreamPos__Output)[];
 }

@@ -11,6 +11,7 @@ export interface UpstreamMsg {
   'seq'?: (number);
   'body'?: (Buffer | Uint8Array | string);
   'receivedAtMs'?: (number | string | Long);
+  'clientMsgId'?: (string);
 }
 
 export interface UpstreamMsg__Output {
@@ -22,4 +23,5 @@ export interface UpstreamMsg__Output {
   'seq': (number);
   'body': (Buffer);
   'receivedAtMs': (number);
+  'clientMsgId': (string);
 }
