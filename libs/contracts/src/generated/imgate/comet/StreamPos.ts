@@ -1,0 +1,15 @@
+// Original file: proto/comet.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface StreamPos {
+  'stream'?: (string);
+  'epoch'?: (number);
+  'offset'?: (number | string | Long);
+}
+
+export interface StreamPos__Output {
+  'stream': (string);
+  'epoch': (number);
+  'offset': (number);
+}
