@@ -24,10 +24,11 @@ export class RedisScript {
     this.command(target).apply(target, [...keys, ...args]);
   }
 
-  private command(target: object): (...args: unknown[]) => Promise<unknown> {
+  /** On a pipeline or MULTI the command only queues (and returns the pipeline), so nothing to await. */
+  private command(target: object): (...args: unknown[]) => unknown {
     const fn: unknown = Reflect.get(target, this.name);
     if (typeof fn !== 'function') throw new Error(`redis script ${this.name} is not defined on this client`);
-    return fn as (...args: unknown[]) => Promise<unknown>;
+    return fn as (...args: unknown[]) => unknown;
   }
 }
 
