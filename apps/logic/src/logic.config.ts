@@ -29,6 +29,17 @@ export interface LogicConfig {
   onlineTtlMs: number;
   /** How often logic re-reads every comet's online snapshot. */
   onlineRefreshMs: number;
+  /** Reliable delivery (docs/delivery.md): history bounds per stream kind and the idempotency window. */
+  delivery: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  userHistorySize: number;
+  userHistoryTtlSec: number;
+  roomHistorySize: number;
+  roomHistoryTtlSec: number;
+  /** Push idempotency keys and op-30 client message ids are held this long. */
+  idempotencyTtlSec: number;
 }
 
 export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
@@ -54,6 +65,13 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
     upstreamMaxBytes: env.int('LOGIC_UPSTREAM_MAX_BYTES', 64 * 1024, 1, 4 * 1024 * 1024),
     onlineTtlMs: env.int('LOGIC_ONLINE_TTL_MS', 30_000, 1_000, 3_600_000),
     onlineRefreshMs: env.int('LOGIC_ONLINE_REFRESH_MS', 1_000, 100, 60_000),
+    delivery: {
+      userHistorySize: env.int('LOGIC_USER_HISTORY_SIZE', 1_000, 1, 100_000),
+      userHistoryTtlSec: env.int('LOGIC_USER_HISTORY_TTL_SEC', 604_800, 1, 90 * 86_400),
+      roomHistorySize: env.int('LOGIC_ROOM_HISTORY_SIZE', 300, 1, 100_000),
+      roomHistoryTtlSec: env.int('LOGIC_ROOM_HISTORY_TTL_SEC', 3_600, 1, 90 * 86_400),
+      idempotencyTtlSec: env.int('LOGIC_IDEMPOTENCY_TTL_SEC', 600, 1, 7 * 86_400),
+    },
   };
   const { auth } = config;
   if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwtPublicKey) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
+import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
 import { LogicMetrics } from './logic.metrics';
 import { LOGIC_CONFIG } from './logic.tokens';
@@ -37,6 +38,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly upstream: UpstreamService,
     private readonly nodes: NodesService,
     private readonly online: OnlineService,
+    private readonly delivery: DeliveryService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -62,11 +64,20 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         await this.online.joinRooms(requireServer(r.server), r.rooms);
         return {};
       }),
-      PushRoom: u('PushRoom', (r) => this.push.pushRoom(r.room, r.operation, r.body)),
-      PushAll: u('PushAll', (r) => this.push.pushAll(r.operation, r.speed, r.body)),
+      PushRoom: u('PushRoom', (r) => this.push.pushRoom(r.room, r.operation, r.body, r.idempotencyKey)),
+      PushAll: u('PushAll', (r) => this.push.pushAll(r.operation, r.speed, r.body, r.idempotencyKey)),
       Receive: u('Receive', (r) => this.upstream.receive({ ...r, server: requireServer(r.server) })),
-      PushKeys: u('PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body)),
-      PushMids: u('PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body)),
+      PushKeys: u('PushKeys', (r) => this.push.pushKeys(r.keys, r.operation, r.body, r.idempotencyKey)),
+      PushMids: u('PushMids', (r) => this.push.pushMids(r.mids, r.operation, r.body, r.idempotencyKey)),
+      Sync: u('Sync', (r) => {
+        requireServer(r.server);
+        return this.delivery.sync({ mid: r.mid, streams: r.streams, limit: r.limit });
+      }),
+      Ack: u('Ack', (r) => {
+        requireServer(r.server);
+        return this.delivery.ack(r.acks);
+      }),
+      Delivery: u('Delivery', (r) => this.delivery.delivery(r.mid)),
       Nodes: u('Nodes', async () => ({
         nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
       })),

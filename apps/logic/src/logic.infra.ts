@@ -1,7 +1,17 @@
 import type { Clock, Logger, RoleInfra } from '@imgate/common';
 import { type CometRegistry, createRedis, MemoryCometRegistry, type MemoryOnlineRepository, type OnlineRepository, RedisOnlineRepository, RedisCometRegistry } from '@imgate/store';
 import { KafkaProducer, type MemoryQueue, type QueueProducer } from '@imgate/queue';
-import type { LogicConfig } from './logic.config';
+import type { AckRepository, AckSettings } from './delivery/ack.repository';
+import type { IdempotencyRepository } from './delivery/idempotency.repository';
+import { MemoryAckRepository } from './delivery/memory-ack.repository';
+import { MemoryIdempotencyRepository } from './delivery/memory-idempotency.repository';
+import { MemoryStreamRepository } from './delivery/memory-stream.repository';
+import { MemoryNodeLease, type NodeLease, RedisNodeLease } from './delivery/node-lease';
+import { RedisAckRepository } from './delivery/redis-ack.repository';
+import { RedisIdempotencyRepository } from './delivery/redis-idempotency.repository';
+import { RedisStreamRepository } from './delivery/redis-stream.repository';
+import { DEFAULT_STREAM_SETTINGS, type StreamRepository, type StreamSettings } from './delivery/stream.repository';
+import type { DeliveryConfig, LogicConfig } from './logic.config';
 import { MemorySessionRepository } from './session/memory-session.repository';
 import { RedisSessionRepository } from './session/redis-session.repository';
 import type { SessionRepository } from './session/session.repository';
@@ -12,6 +22,25 @@ export interface LogicInfra extends RoleInfra {
   producer: QueueProducer;
   registry: CometRegistry;
   online: OnlineRepository;
+  streams: StreamRepository;
+  acks: AckRepository;
+  idempotency: IdempotencyRepository;
+  /** The snowflake node id; started with the infra, released on stop. */
+  lease: NodeLease;
+}
+
+export function streamSettings(delivery: DeliveryConfig): StreamSettings {
+  return {
+    userSize: delivery.userHistorySize,
+    userTtlSec: delivery.userHistoryTtlSec,
+    roomSize: delivery.roomHistorySize,
+    roomTtlSec: delivery.roomHistoryTtlSec,
+  };
+}
+
+/** Acks live as long as the user stream's meta: 2× the user age bound (docs/delivery.md). */
+function ackSettings(history: StreamSettings): AckSettings {
+  return { maxDevices: 32, ttlSec: 2 * history.userTtlSec };
 }
 
 export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Clock): LogicInfra {
@@ -21,20 +50,32 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
     { brokers: infra.kafkaBrokers, clientId: `${infra.kafkaClientId}-logic`, topics: [infra.pushTopic, infra.upstreamTopic], partitions: infra.kafkaPartitions },
     logger,
   );
+  const history = streamSettings(config.delivery);
+  const lease = new RedisNodeLease(redis, infra.redisPrefix, (id, previous) => logger.warn({ id, previous }, 'snowflake node id lease moved'), {
+    clock,
+    onError: (err) => logger.warn({ err }, 'snowflake node id lease renewal failed'),
+  });
   let producing = false;
   return {
     sessions: new RedisSessionRepository(redis, infra.redisPrefix),
     producer,
     registry: new RedisCometRegistry(redis, infra.redisPrefix, infra.registryTtlMs, clock),
     online: new RedisOnlineRepository(redis, infra.redisPrefix, logger),
+    streams: new RedisStreamRepository(redis, infra.redisPrefix, clock, history),
+    acks: new RedisAckRepository(redis, infra.redisPrefix, clock, ackSettings(history)),
+    idempotency: new RedisIdempotencyRepository(redis, infra.redisPrefix),
+    lease,
     async start() {
       await redis.connect();
+      const node = await lease.start();
+      logger.info({ node }, 'snowflake node id leased');
       await producer.start();
       producing = true;
     },
     async stop() {
       producing = false;
       await producer.stop();
+      await lease.stop().catch((err: unknown) => logger.warn({ err }, 'snowflake node id lease release failed'));
       redis.disconnect();
     },
     async ready() {
@@ -44,24 +85,41 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
   };
 }
 
+/** The embedded default; `history` defaults to the documented bounds (pass the config's to honour LOGIC_*_HISTORY_*). */
 export function memoryInfra(
   queue: MemoryQueue,
   registry: MemoryCometRegistry,
   online: MemoryOnlineRepository,
   clock: Clock,
+  history: StreamSettings = DEFAULT_STREAM_SETTINGS,
 ): LogicInfra & { sessions: MemorySessionRepository } {
   const sessions = new MemorySessionRepository(clock);
+  const streams = new MemoryStreamRepository(clock, history);
+  const acks = new MemoryAckRepository(streams, clock, ackSettings(history));
+  const idempotency = new MemoryIdempotencyRepository(clock);
+  const lease = new MemoryNodeLease();
   let sweeper: NodeJS.Timeout | undefined;
   return {
     sessions,
     producer: queue,
     registry,
     online,
+    streams,
+    acks,
+    idempotency,
+    lease,
     async start() {
-      sweeper = setInterval(() => sessions.sweep(), 30_000).unref();
+      await lease.start();
+      sweeper = setInterval(() => {
+        sessions.sweep();
+        streams.sweep();
+        acks.sweep();
+        idempotency.sweep();
+      }, 30_000).unref();
     },
     async stop() {
       clearInterval(sweeper);
+      await lease.stop();
     },
     async ready() {
       return { store: true, queue: true };

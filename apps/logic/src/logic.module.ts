@@ -5,11 +5,14 @@ import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
 import { QUEUE_PRODUCER } from '@imgate/queue';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
+import { DeliveryController } from './delivery/delivery.http.controller';
+import { DeliveryService } from './delivery/delivery.service';
+import { MessageIds } from './delivery/message-ids';
 import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
 import type { LogicConfig } from './logic.config';
 import type { LogicInfra } from './logic.infra';
-import { LOGIC_CONFIG, SESSION_REPOSITORY } from './logic.tokens';
+import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, NODE_LEASE, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
 import { LogicMetrics } from './logic.metrics';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
@@ -27,12 +30,16 @@ export class LogicModule {
     const { config, infra } = deps;
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, HealthController, MetricsController, DemoController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         ...roleProviders(deps),
         LogicMetrics,
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
+        { provide: STREAM_REPOSITORY, useValue: infra.streams },
+        { provide: ACK_REPOSITORY, useValue: infra.acks },
+        { provide: IDEMPOTENCY_REPOSITORY, useValue: infra.idempotency },
+        { provide: NODE_LEASE, useValue: infra.lease },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
         { provide: COMET_REGISTRY, useValue: infra.registry },
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
@@ -41,7 +48,9 @@ export class LogicModule {
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
         SessionService,
+        MessageIds,
         PushService,
+        DeliveryService,
         UpstreamService,
         NodesService,
         LogicGrpcController,

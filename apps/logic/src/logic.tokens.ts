@@ -1,2 +1,6 @@
 export const LOGIC_CONFIG = Symbol('LOGIC_CONFIG');
 export const SESSION_REPOSITORY = Symbol('SESSION_REPOSITORY');
+export const STREAM_REPOSITORY = Symbol('STREAM_REPOSITORY');
+export const ACK_REPOSITORY = Symbol('ACK_REPOSITORY');
+export const IDEMPOTENCY_REPOSITORY = Symbol('IDEMPOTENCY_REPOSITORY');
+export const NODE_LEASE = Symbol('NODE_LEASE');

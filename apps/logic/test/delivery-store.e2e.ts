@@ -283,6 +283,16 @@ function cases(backend: Backend): void {
     await sleep(1_100);
     assert.deepEqual(await idem.claim(key, '444', 1), { first: true });
   });
+
+  it('idempotency: release gives a key up only while it still holds the releaser\'s value', async () => {
+    const { idem } = backend.open();
+    const key = `push:${randomBytes(4).toString('hex')}:{rel}`;
+    assert.deepEqual(await idem.claim(key, '1', 30), { first: true });
+    await idem.release(key, '2');
+    assert.deepEqual(await idem.claim(key, '3', 30), { first: false, value: '1' });
+    await idem.release(key, '1');
+    assert.deepEqual(await idem.claim(key, '4', 30), { first: true });
+  });
 }
 
 describe('delivery stores', () => {

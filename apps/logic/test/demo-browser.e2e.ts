@@ -59,7 +59,9 @@ describe('demo chat in headless Chromium, served by the embedded default', () =>
     assert.equal(await alice.locator('#messages li.mine', { hasText: 'hello from alice' }).count(), 1, 'alice sees her own line as hers');
 
     const answer = execFileSync('curl', ['-sS', '-X', 'POST', `${embedded.logicUrl}/goim/push/mids?operation=1001&mids=4102`, '-d', 'a direct push for bob'], { encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(answer), { code: 0, message: '', data: { records: 1, offline: [] } });
+    const pushed = JSON.parse(answer) as { data: { id: string } };
+    assert.match(pushed.data.id, /^[1-9]\d*$/);
+    assert.deepEqual(pushed, { code: 0, message: '', data: { records: 1, offline: [], id: pushed.data.id } });
     await seen(bob, 'pushes', 'op 1001: a direct push for bob');
     assert.equal(await alice.locator('#pushes li').count(), 0, 'the push was for bob only');
     assert.equal(await alice.locator('#online-count').textContent(), '2');

@@ -8,6 +8,10 @@ export interface AuthBody {
   platform: string;
   accepts: number[];
   token?: string;
+  /** Opted in to reliable delivery (docs/delivery.md). */
+  delivery: boolean;
+  /** The client's name for its device (1-64 printable ASCII). */
+  device?: string;
 }
 
 export class AuthBodyError extends Error {}
@@ -16,6 +20,8 @@ const MAX_BODY = 8 * 1024;
 const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const ROOM = /^[\x21-\x7e]{0,128}$/;
 const PLATFORM = /^[A-Za-z0-9_.-]{0,32}$/;
+/** 1-64 printable ASCII characters (0x21-0x7e), as the auth body and a token's `device` claim carry it. */
+export const DEVICE = /^[\x21-\x7e]{1,64}$/;
 const INT32_MAX = 0x7fffffff;
 const MAX_ACCEPTS = 256;
 
@@ -31,7 +37,7 @@ export function parseAuthBody(bytes: Uint8Array): AuthBody {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AuthBodyError('auth body must be a JSON object');
   const o = v as Record<string, unknown>;
 
-  const body: AuthBody = { roomId: '', platform: '', accepts: [] };
+  const body: AuthBody = { roomId: '', platform: '', accepts: [], delivery: false };
   if (o.mid !== undefined && o.mid !== null) {
     const mid = typeof o.mid === 'string' && /^\d+$/.test(o.mid) ? Number(o.mid) : o.mid;
     if (typeof mid !== 'number' || !Number.isSafeInteger(mid) || mid < 0) throw new AuthBodyError('mid must be a non-negative integer');
@@ -61,6 +67,14 @@ export function parseAuthBody(bytes: Uint8Array): AuthBody {
   if (o.token !== undefined && o.token !== null && o.token !== '') {
     if (typeof o.token !== 'string' || o.token.length > 8192) throw new AuthBodyError('token must be a string of at most 8192 characters');
     body.token = o.token;
+  }
+  if (o.delivery !== undefined && o.delivery !== null) {
+    if (typeof o.delivery !== 'boolean') throw new AuthBodyError('delivery must be true or false');
+    body.delivery = o.delivery;
+  }
+  if (o.device !== undefined && o.device !== null && o.device !== '') {
+    if (typeof o.device !== 'string' || !DEVICE.test(o.device)) throw new AuthBodyError('device must be 1-64 printable ASCII characters');
+    body.device = o.device;
   }
   return body;
 }

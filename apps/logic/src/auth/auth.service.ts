@@ -4,7 +4,7 @@ import { createPublicKey, createSecretKey, type KeyObject, randomUUID } from 'no
 import { errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
 import { LOGIC_CONFIG } from '../logic.tokens';
 import type { LogicConfig } from '../logic.config';
-import { AuthBodyError, parseAuthBody } from './auth-body';
+import { AuthBodyError, DEVICE, parseAuthBody } from './auth-body';
 
 export interface Identity {
   mid: number;
@@ -12,6 +12,10 @@ export interface Identity {
   roomId: string;
   platform: string;
   accepts: number[];
+  /** Opted in to reliable delivery. */
+  delivery: boolean;
+  /** The auth body's device, else the token's `device` claim, else the platform, else "default". */
+  device: string;
 }
 
 /** Turns a client's op-7 body into a verified identity, or rejects it with a reason. */
@@ -42,21 +46,22 @@ export class AuthService {
       if (err instanceof AuthBodyError) throw RpcError.invalid(err.message);
       throw err;
     }
-    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts };
+    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery };
+    const device = (claim?: string) => parsed.device ?? claim ?? (parsed.platform || 'default');
     if (this.config.auth.mode === 'dev' && !parsed.token) {
       if (parsed.mid === undefined) throw RpcError.unauthenticated('mid is required (dev auth mode)');
-      return { ...base, mid: parsed.mid, key: parsed.key ?? randomUUID() };
+      return { ...base, device: device(), mid: parsed.mid, key: parsed.key ?? randomUUID() };
     }
     if (!parsed.token) throw RpcError.unauthenticated('token is required');
-    const mid = await this.verify(parsed.token);
+    const { mid, device: claim } = await this.verify(parsed.token);
     if (parsed.mid !== undefined && parsed.mid !== 0 && parsed.mid !== mid) {
       throw RpcError.unauthenticated(`mid ${parsed.mid} does not match the token's user ${mid}`);
     }
     // A client-chosen key could collide with another user's connection, so a verified client always gets a fresh one.
-    return { ...base, mid, key: randomUUID() };
+    return { ...base, device: device(claim), mid, key: randomUUID() };
   }
 
-  private async verify(token: string): Promise<number> {
+  private async verify(token: string): Promise<{ mid: number; device?: string }> {
     const alg = this.headerAlg(token);
     const entry = this.keys.find((k) => k.alg === alg);
     if (!entry) throw RpcError.unauthenticated(`token algorithm ${alg} is not accepted (accepted: ${this.keys.map((k) => k.alg).join(', ') || 'none'})`);
@@ -72,7 +77,9 @@ export class AuthService {
       if (err instanceof joseErrors.JOSEError) throw RpcError.unauthenticated(`token rejected: ${err.message}`);
       throw err;
     }
-    return this.midOf(payload);
+    // A device claim that is not a valid device name is left out rather than refusing the token.
+    const device = typeof payload.device === 'string' && DEVICE.test(payload.device) ? payload.device : undefined;
+    return { mid: this.midOf(payload), device };
   }
 
   private headerAlg(token: string): string {

@@ -7,4 +7,6 @@ export type Claim = { first: true } | { first: false; value: string };
 export interface IdempotencyRepository {
   /** Stores `value` under `key` for `ttlSec` unless the key is held; then answers the held value. */
   claim(key: string, value: string, ttlSec: number): Promise<Claim>;
+  /** Gives the key up if it still holds `value` (a push that stored nothing may be retried under it). */
+  release(key: string, value: string): Promise<void>;
 }

@@ -15,6 +15,10 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
     return { first: true };
   }
 
+  async release(key: string, value: string): Promise<void> {
+    if (this.keys.get(key)?.value === value) this.keys.delete(key);
+  }
+
   /** Drops expired keys; the embedded default calls it periodically. */
   sweep(): void {
     const now = this.clock.now();

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { RpcError } from '@imgate/common';
 
 /** Body of imgate's own JSON push API: `{ op, body | bodyBase64, keys | mids }`. */
@@ -31,4 +32,9 @@ export function intList(o: Record<string, unknown>, name: string): number[] {
   const v = o[name];
   if (!Array.isArray(v) || !v.every((n) => typeof n === 'number' && Number.isSafeInteger(n))) throw RpcError.invalid(`${name} must be an array of integers`);
   return v;
+}
+
+/** The optional `Idempotency-Key` header ('' when absent); PushService validates it. */
+export function idempotencyKey(req: Request): string {
+  return req.header('idempotency-key') ?? '';
 }

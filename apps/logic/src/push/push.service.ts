@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock, GrpcStatus, RpcError } from '@imgate/common';
 import { QUEUE_PRODUCER, type QueueProducer, type QueueRecord } from '@imgate/queue';
-import { LogicMetrics } from '../logic.metrics';
 import { encodePushMsg } from '@imgate/contracts';
-import { BUSINESS_OP_MIN } from '@imgate/protocol';
+import { BUSINESS_OP_MIN, roomStream } from '@imgate/protocol';
+import type { IdempotencyRepository } from '../delivery/idempotency.repository';
+import { MessageIds } from '../delivery/message-ids';
+import { userStream } from '../delivery/stream-keys';
+import type { Appended, StreamRepository } from '../delivery/stream.repository';
 import type { LogicConfig } from '../logic.config';
-import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';
+import { LogicMetrics } from '../logic.metrics';
+import { IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, SESSION_REPOSITORY, STREAM_REPOSITORY } from '../logic.tokens';
 import type { SessionRepository } from '../session/session.repository';
 
 export interface PushResult {
@@ -13,93 +17,171 @@ export interface PushResult {
   records: number;
   /** Receivers not online anywhere (keys, or mids as strings). */
   offline: string[];
+  /** The push's message id (snowflake, decimal: it passes 2^53). */
+  id: string;
+  /** Set when an earlier push with the same idempotency key had this id; nothing was pushed again. */
+  duplicate?: true;
+}
+
+/** A queue record's place in a stream; offsets stay far below 2^53, so they travel as numbers. */
+interface Position {
+  stream: string;
+  epoch: number;
+  offset: number;
+}
+
+/** The outcome before the id is attached. */
+interface Sent {
+  records: number;
+  offline: string[];
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const INT32_MAX = 0x7fffffff;
 const ROOM = /^[\x21-\x7e]{1,128}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
-/** Resolves receivers to the comets that hold them and writes one push record per comet. */
+/** Why an idempotency key is refused, or undefined when it is fine ('' = none). */
+export function idempotencyKeyProblem(key: string): string | undefined {
+  if (key === '' || IDEMPOTENCY_KEY.test(key)) return undefined;
+  return `idempotency key ${JSON.stringify(key.slice(0, 80))} is not 1-128 printable ASCII characters`;
+}
+
+const position = (a: Appended): Position => ({ stream: a.stream, epoch: a.epoch, offset: Number(a.offset) });
+
+/**
+ * Gives every push a message id, appends pushes by mid and to rooms to their streams (offsets are
+ * assigned here, before the queue write, so a replayed record keeps them), resolves receivers to
+ * the comets that hold them and writes one push record per comet.
+ */
 @Injectable()
 export class PushService {
   constructor(
     @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
     @Inject(QUEUE_PRODUCER) private readonly queue: QueueProducer,
+    @Inject(STREAM_REPOSITORY) private readonly streams: StreamRepository,
+    @Inject(IDEMPOTENCY_REPOSITORY) private readonly idempotency: IdempotencyRepository,
+    private readonly ids: MessageIds,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: LogicMetrics,
   ) {}
 
-  /** Counts every push by kind and outcome. */
-  private async counted(kind: string, run: () => Promise<PushResult>): Promise<PushResult> {
+  pushKeys(keys: string[], operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
+    return this.accepted('keys', idempotencyKey, () => {
+      this.validate(keys.length, operation, body, 'keys');
+      const bad = keys.find((k) => !KEY.test(k));
+      if (bad !== undefined) throw RpcError.invalid(`key ${JSON.stringify(bad.slice(0, 80))} is not 1-64 of [A-Za-z0-9_.:-]`);
+    }, (id) => this.pushKeysNow([...new Set(keys)], operation, body, id));
+  }
+
+  pushMids(mids: number[], operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
+    return this.accepted('mids', idempotencyKey, () => {
+      this.validate(mids.length, operation, body, 'mids');
+      const bad = mids.find((m) => !Number.isSafeInteger(m) || m <= 0);
+      if (bad !== undefined) throw RpcError.invalid(`mid ${bad} is not a positive integer`);
+    }, (id, stored) => this.pushMidsNow([...new Set(mids)], operation, body, id, stored));
+  }
+
+  pushRoom(room: string, operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
+    return this.accepted('room', idempotencyKey, () => {
+      if (!ROOM.test(room)) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} is not 1-128 printable characters (type://id)`);
+      this.validate(1, operation, body, 'room');
+    }, (id, stored) => this.pushRoomNow(room, operation, body, id, stored));
+  }
+
+  pushAll(operation: number, speed: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
+    return this.accepted('all', idempotencyKey, () => {
+      if (!Number.isInteger(speed) || speed < 0 || speed > INT32_MAX) throw RpcError.invalid(`speed ${speed} must be a non-negative integer (connections per second, 0 = unpaced)`);
+      this.validate(1, operation, body, 'broadcast');
+    }, async (id) => {
+      await this.send([{ key: 'broadcast', value: encodePushMsg({ type: 'BROADCAST', operation, speed, msg: body, acceptedAtMs: this.clock.now(), id: id.toString() }) }]);
+      return { records: 1, offline: [] };
+    });
+  }
+
+  /**
+   * Validates, mints the id, claims the idempotency key (a repeat answers the first id and pushes
+   * nothing), runs the push and counts it by kind and outcome. A push that failed before anything
+   * was stored gives its key up, so a retry under it is pushed; one whose message is in a stream
+   * keeps it (docs/delivery.md: the retry gets the same id and no second copy).
+   */
+  private async accepted(
+    kind: string,
+    idempotencyKey: string,
+    validate: () => void,
+    run: (id: bigint, stored: () => void) => Promise<Sent>,
+  ): Promise<PushResult> {
+    let result: PushResult;
     try {
-      const result = await run();
-      this.metrics.pushes.inc({ kind, result: 'ok' });
-      return result;
+      const problem = idempotencyKeyProblem(idempotencyKey);
+      if (problem) throw RpcError.invalid(problem);
+      validate();
+      const id = await this.ids.next();
+      const claim = idempotencyKey ? `push:${idempotencyKey}` : '';
+      if (claim) {
+        const held = await this.idempotency.claim(claim, id.toString(), this.config.delivery.idempotencyTtlSec).catch((err: unknown) => {
+          throw RpcError.unavailable(`idempotency store unavailable: ${(err as Error).message}`);
+        });
+        if (!held.first) {
+          this.metrics.pushes.inc({ kind, result: 'duplicate' });
+          return { records: 0, offline: [], id: held.value, duplicate: true };
+        }
+      }
+      let stored = false;
+      try {
+        result = { ...(await run(id, () => (stored = true))), id: id.toString() };
+      } catch (err) {
+        if (claim && !stored) await this.idempotency.release(claim, id.toString()).catch(() => undefined);
+        throw err;
+      }
     } catch (err) {
       this.metrics.pushes.inc({ kind, result: err instanceof RpcError && err.code === GrpcStatus.INVALID_ARGUMENT ? 'invalid' : 'failed' });
       throw err;
     }
+    this.metrics.pushes.inc({ kind, result: 'ok' });
+    return result;
   }
 
-  pushKeys(keys: string[], operation: number, body: Uint8Array): Promise<PushResult> {
-    return this.counted('keys', () => this.pushKeysNow(keys, operation, body));
-  }
-
-  private async pushKeysNow(keys: string[], operation: number, body: Uint8Array): Promise<PushResult> {
-    this.validate(keys.length, operation, body, 'keys');
-    const bad = keys.find((k) => !KEY.test(k));
-    if (bad !== undefined) throw RpcError.invalid(`key ${JSON.stringify(bad.slice(0, 80))} is not 1-64 of [A-Za-z0-9_.:-]`);
-    const unique = [...new Set(keys)];
-    const servers = await this.sessions.serversByKeys(unique);
+  private async pushKeysNow(keys: string[], operation: number, body: Uint8Array, id: bigint): Promise<Sent> {
+    const servers = await this.sessions.serversByKeys(keys);
     const byServer = new Map<string, string[]>();
     const offline: string[] = [];
-    unique.forEach((key, i) => {
+    keys.forEach((key, i) => {
       const server = servers[i];
       if (server) byServer.set(server, [...(byServer.get(server) ?? []), key]);
       else offline.push(key);
     });
-    return { records: await this.write(byServer, operation, body), offline };
+    const records = [...byServer].map(([server, ks]) => this.pushRecord(server, ks, operation, body, id));
+    await this.send(records);
+    return { records: records.length, offline };
   }
 
-  pushMids(mids: number[], operation: number, body: Uint8Array): Promise<PushResult> {
-    return this.counted('mids', () => this.pushMidsNow(mids, operation, body));
+  /** Every mid's stream gets the message, online or not: an offline user finds it on reconnect. */
+  private async pushMidsNow(mids: number[], operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
+    const sessions = await this.sessions.keysByMids(mids);
+    const appended = await this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body })));
+    stored();
+    const byServer = new Map<string, { keys: string[]; positions: Position[] }>();
+    mids.forEach((mid, i) => {
+      for (const [key, server] of sessions.get(mid) ?? []) {
+        const at = byServer.get(server) ?? { keys: [], positions: [] };
+        at.keys.push(key);
+        at.positions.push(position(appended[i]));
+        byServer.set(server, at);
+      }
+    });
+    const records = [...byServer].map(([server, at]) => this.pushRecord(server, at.keys, operation, body, id, at.positions));
+    await this.send(records);
+    return { records: records.length, offline: mids.filter((m) => !sessions.has(m)).map(String) };
   }
 
-  private async pushMidsNow(mids: number[], operation: number, body: Uint8Array): Promise<PushResult> {
-    this.validate(mids.length, operation, body, 'mids');
-    const bad = mids.find((m) => !Number.isSafeInteger(m) || m <= 0);
-    if (bad !== undefined) throw RpcError.invalid(`mid ${bad} is not a positive integer`);
-    const unique = [...new Set(mids)];
-    const sessions = await this.sessions.keysByMids(unique);
-    const byServer = new Map<string, string[]>();
-    for (const keys of sessions.values()) {
-      for (const [key, server] of keys) byServer.set(server, [...(byServer.get(server) ?? []), key]);
-    }
-    const offline = unique.filter((m) => !sessions.has(m)).map(String);
-    return { records: await this.write(byServer, operation, body), offline };
-  }
-
-  pushRoom(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
-    return this.counted('room', () => this.pushRoomNow(room, operation, body));
-  }
-
-  private async pushRoomNow(room: string, operation: number, body: Uint8Array): Promise<PushResult> {
-    if (!ROOM.test(room)) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} is not 1-128 printable characters (type://id)`);
-    this.validate(1, operation, body, 'room');
+  private async pushRoomNow(room: string, operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
+    const [at] = await this.append([{ stream: roomStream(room), id, operation, body }]);
+    stored();
+    const value = encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions: [position(at)] });
     // Keyed by room: one room's messages share a partition and keep their order.
-    await this.send([{ key: room, value: encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now() }) }]);
-    return { records: 1, offline: [] };
-  }
-
-  pushAll(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
-    return this.counted('all', () => this.pushAllNow(operation, speed, body));
-  }
-
-  private async pushAllNow(operation: number, speed: number, body: Uint8Array): Promise<PushResult> {
-    if (!Number.isInteger(speed) || speed < 0 || speed > INT32_MAX) throw RpcError.invalid(`speed ${speed} must be a non-negative integer (connections per second, 0 = unpaced)`);
-    this.validate(1, operation, body, 'broadcast');
-    await this.send([{ key: 'broadcast', value: encodePushMsg({ type: 'BROADCAST', operation, speed, msg: body, acceptedAtMs: this.clock.now() }) }]);
+    await this.send([{ key: room, value }]);
     return { records: 1, offline: [] };
   }
 
@@ -113,18 +195,23 @@ export class PushService {
   }
 
   /** The record key is the comet id: one comet's pushes share a partition, so each connection sees them in order. */
-  private async write(byServer: Map<string, string[]>, operation: number, body: Uint8Array): Promise<number> {
-    if (byServer.size === 0) return 0;
-    const acceptedAtMs = this.clock.now();
-    const records: QueueRecord[] = [...byServer].map(([server, keys]) => ({
+  private pushRecord(server: string, keys: string[], operation: number, body: Uint8Array, id: bigint, positions?: Position[]): QueueRecord {
+    return {
       key: server,
-      value: encodePushMsg({ type: 'PUSH', operation, server, keys, msg: body, acceptedAtMs }),
-    }));
-    await this.send(records);
-    return records.length;
+      value: encodePushMsg({ type: 'PUSH', operation, server, keys, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions }),
+    };
+  }
+
+  private async append(items: Parameters<StreamRepository['append']>[0]): Promise<Appended[]> {
+    try {
+      return await this.streams.append(items);
+    } catch (err) {
+      throw RpcError.unavailable(`message history unavailable: ${(err as Error).message}`);
+    }
   }
 
   private async send(records: QueueRecord[]): Promise<void> {
+    if (records.length === 0) return;
     const end = this.metrics.queueWrite.startTimer({ topic: 'push' });
     try {
       await this.queue.send(this.config.infra.pushTopic, records);

@@ -2,9 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
 import { LogicMetrics } from '../logic.metrics';
 import type { logic } from '@imgate/contracts';
-import { AuthService } from '../auth/auth.service';
+import { roomStream } from '@imgate/protocol';
+import { AuthService, type Identity } from '../auth/auth.service';
+import { userStream } from '../delivery/stream-keys';
+import type { StreamRepository } from '../delivery/stream.repository';
 import type { LogicConfig } from '../logic.config';
-import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';
+import { LOGIC_CONFIG, SESSION_REPOSITORY, STREAM_REPOSITORY } from '../logic.tokens';
 import type { SessionRepository } from './session.repository';
 
 /** Connect, heartbeat and disconnect: the session's life in the store. */
@@ -13,6 +16,7 @@ export class SessionService {
   constructor(
     private readonly auth: AuthService,
     @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(STREAM_REPOSITORY) private readonly streams: StreamRepository,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -28,8 +32,8 @@ export class SessionService {
       throw err;
     }
     await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
-    this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId }, 'connected');
-    return {
+    this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId, device: id.delivery ? id.device : undefined }, 'connected');
+    const reply: logic.ConnectReply = {
       mid: id.mid,
       key: id.key,
       roomId: id.roomId,
@@ -39,6 +43,24 @@ export class SessionService {
       heartbeatMinSec: this.config.heartbeatMinSec,
       heartbeatStepSec: this.config.heartbeatStepSec,
     };
+    // Without the opt-in the reply is goim's, unchanged.
+    return id.delivery ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
+  }
+
+  /** The current head of the client's user stream (mid > 0) and of its auth room's stream (if any). */
+  private async heads(id: Identity): Promise<NonNullable<logic.ConnectReply['heads']>> {
+    const names = [...(id.mid > 0 ? [userStream(id.mid)] : []), ...(id.roomId ? [roomStream(id.roomId)] : [])];
+    if (names.length === 0) return [];
+    let heads;
+    try {
+      heads = await this.streams.heads(names);
+    } catch (err) {
+      throw RpcError.unavailable(`message history unavailable: ${(err as Error).message}`);
+    }
+    return names.map((stream) => {
+      const h = heads.get(stream) ?? { epoch: 0, head: 0n };
+      return { stream, epoch: h.epoch, head: Number(h.head) };
+    });
   }
 
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {
