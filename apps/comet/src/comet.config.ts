@@ -33,6 +33,8 @@ export interface CometConfig {
   maxRooms: number;
   /** How often room counts go to logic (goim's RenewOnline). */
   onlineReportMs: number;
+  /** How often gathered client acks (op 18) go to logic, at most. */
+  ackFlushMs: number;
   /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
   drainTimeoutMs: number;
   kcp: {
@@ -89,6 +91,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     region: env.str('COMET_REGION', '', /^[A-Za-z0-9_.-]{0,64}$/),
     maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
+    ackFlushMs: env.int('COMET_ACK_FLUSH_MS', 500, 10, 60_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
     kcp: {
       enabled: env.bool('COMET_KCP', true),

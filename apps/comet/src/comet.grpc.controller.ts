@@ -28,13 +28,13 @@ export class CometGrpcController implements OnApplicationBootstrap, OnApplicatio
     return {
       PushKeys: u('PushKeys', async (r) => {
         if (r.keys.length === 0 || r.keys.length > MAX_KEYS) throw RpcError.invalid(`keys must hold 1-${MAX_KEYS} keys`);
-        return this.push.pushKeys(r.keys, r.operation, r.body, r.acceptedAtMs);
+        return this.push.pushKeys(r.keys, r.operation, r.body, r.acceptedAtMs, r.messageId, r.positions);
       }),
       BroadcastRoom: u('BroadcastRoom', async (r) => ({
-        delivered: this.push.broadcastRoom(r.room, r.operation, r.bodies, r.acceptedAtMs),
+        delivered: this.push.broadcastRoom(r.room, r.operation, r.bodies, r.acceptedAtMs, r.messageIds, r.positions),
       })),
       Broadcast: u('Broadcast', async (r) => ({
-        delivered: this.push.broadcast(r.operation, r.bodies, r.speed, r.acceptedAtMs),
+        delivered: this.push.broadcast(r.operation, r.bodies, r.speed, r.acceptedAtMs, r.messageIds),
       })),
       Deliver: u('Deliver', async (r) => {
         if (r.items.length === 0 || r.items.length > 100_000) throw RpcError.invalid('items must hold 1-100000 deliveries');

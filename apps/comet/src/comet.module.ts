@@ -9,6 +9,7 @@ import { ConnectionService } from './connection/connection.service';
 import { Deadlines } from './connection/deadlines';
 import { CometGrpcController } from './comet.grpc.controller';
 import { DrainService } from './drain.service';
+import { AckForwarder } from './logic/ack-forwarder';
 import { LogicClient } from './logic/logic.client';
 import { SessionRenewals } from './logic/session-renewals';
 import { CometMetrics } from './comet.metrics';
@@ -35,6 +36,8 @@ export class CometModule {
         DrainService,
         CometMetrics,
         Buckets,
+        // Before LogicClient: its shutdown flush must start before that client closes.
+        AckForwarder,
         LogicClient,
         SessionRenewals,
         Deadlines,

@@ -15,6 +15,8 @@ export interface Channel {
   readonly checksum: boolean;
   readonly remoteAddress: string;
   readonly transport: 'tcp' | 'ws' | 'kcp';
+  /** It opted in to reliable delivery (docs/delivery.md): pushes with an id reach it as op 27. */
+  readonly delivery?: boolean;
   /** Writes a prepared message; false when the connection is gone or was just cut as a slow consumer. */
   deliver(out: Outbound): boolean;
   /** Closes the connection, telling the client why with the given operation (op 6 disconnect, 21 kick, 20 reconnect). */

@@ -1,6 +1,7 @@
 import type { Logger } from '@imgate/common';
 import type { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
+import type { AckForwarder } from '../logic/ack-forwarder';
 import type { LogicClient } from '../logic/logic.client';
 import type { SessionRenewals } from '../logic/session-renewals';
 import type { CometMetrics } from '../comet.metrics';
@@ -19,7 +20,9 @@ export interface ClusterRooms {
 export interface ConnectionContext {
   config: CometConfig;
   buckets: Buckets;
-  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive'>;
+  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive' | 'sync'>;
+  /** Client acks (op 18), gathered comet-wide for logic. */
+  acks: Pick<AckForwarder, 'add'>;
   rooms: ClusterRooms;
   deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
   renewals: Pick<SessionRenewals, 'add'>;

@@ -3,6 +3,7 @@ import { LOGGER, type Logger } from '@imgate/common';
 import { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
+import { AckForwarder } from '../logic/ack-forwarder';
 import { LogicClient } from '../logic/logic.client';
 import { SessionRenewals } from '../logic/session-renewals';
 import { CometMetrics } from '../comet.metrics';
@@ -25,10 +26,11 @@ export class ConnectionService {
     rooms: OnlineReporter,
     private readonly deadlines: Deadlines,
     renewals: SessionRenewals,
+    acks: AckForwarder,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, accepts: new AcceptSets(), metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, acks, accepts: new AcceptSets(), metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {

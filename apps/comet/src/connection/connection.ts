@@ -6,6 +6,7 @@ import type { Link, LinkHandler } from '../transport/link';
 import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
+import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
 import { RoomOps } from './room-ops';
 
 // `flags`: the state in the low two bits, then one bit each.
@@ -16,6 +17,8 @@ const CLOSED = 3;
 const STATE = 0b11;
 const CHECKSUM = 1 << 2;
 const REGISTERED = 1 << 3;
+/** Opted in to reliable delivery (docs/delivery.md): op-27 pushes, ops 18/28/30. */
+const DELIVERY = 1 << 4;
 
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
@@ -30,6 +33,9 @@ interface OnDemandState {
   upstream?: Promise<void>;
   upstreamDepth: number;
   roomOps?: RoomOps;
+  /** With reliable delivery: the device acks are recorded under, and ops 18/28/30. */
+  device?: string;
+  deliveryOps?: DeliveryOps;
 }
 
 /**
@@ -88,6 +94,20 @@ export class Connection implements Channel, LinkHandler, Sweepable {
 
   private get roomOps(): RoomOps {
     return (this.onDemand.roomOps ??= new RoomOps(this, this.ctx));
+  }
+
+  private get deliveryOps(): DeliveryOps {
+    return (this.onDemand.deliveryOps ??= new DeliveryOps(this, this.ctx));
+  }
+
+  /** Whether the client opted in to reliable delivery: pushes with an id reach it as op 27. */
+  get delivery(): boolean {
+    return (this.flags & DELIVERY) !== 0;
+  }
+
+  /** Its device, with reliable delivery (else empty). */
+  get device(): string {
+    return this.onDemandState?.device ?? '';
   }
 
   /** Whether this client speaks the 20-byte checksummed header. */
@@ -191,6 +211,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.roomId = reply.roomId;
     this.accepts = this.ctx.accepts.acquire(reply.accepts);
     this.flags |= REGISTERED;
+    // Before the channel is registered: the first push to it already takes the op-27 form.
+    if (reply.delivery) {
+      this.flags |= DELIVERY;
+      this.onDemand.device = reply.device;
+    }
     deadlines.unwatch(this);
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
     if (this.roomId) this.roomId = buckets.intern(this.roomId);
@@ -209,6 +234,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         heartbeat: reply.heartbeatSec,
         heartbeat_min: reply.heartbeatMinSec,
         heartbeat_step: reply.heartbeatStepSec,
+        ...(reply.delivery ? { delivery: authDeliveryBlock(reply) } : {}),
       }),
     );
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
@@ -237,7 +263,8 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       case Op.Auth:
         return this.sendError(p.seq, 'already_authenticated', 'this connection is already authenticated');
       default:
-        if (p.op === Op.SendMsg || p.op >= 1000) return this.receive(p);
+        if (p.op === Op.SendMsg || p.op >= 1000) return this.upstream(p.seq, p.op, p.body);
+        if (this.delivery && DeliveryOps.handles(p.op)) return this.deliveryOps.handle(p);
         return this.sendError(p.seq, 'unsupported_operation', `operation ${p.op} is not supported from clients`);
     }
   }
@@ -256,19 +283,22 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
   }
 
-  /** Upstream messages go to logic one at a time, so they reach the queue in the order sent. */
-  private receive(p: Packet): void {
+  /**
+   * Upstream messages (op 4, business ops, op 30 with the client's id) go to logic one at a time,
+   * so they reach the queue in the order sent; op 5 answers each.
+   */
+  upstream(seq: number, operation: number, payload: Uint8Array, clientMsgId = ''): void {
     const state = this.onDemand;
-    if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(p.seq, 'too_many_in_flight', 'wait for replies before sending more');
+    if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(seq, 'too_many_in_flight', 'wait for replies before sending more');
     state.upstreamDepth++;
     // Copy: the body is a view into a socket chunk that may be reused before logic is called.
-    const body = Uint8Array.from(p.body);
+    const body = Uint8Array.from(payload);
     state.upstream = (state.upstream ?? Promise.resolve()).then(async () => {
       try {
-        await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation: p.op, seq: p.seq | 0, body });
-        this.send(Op.SendMsgReply, p.seq, EMPTY);
+        await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation, seq: seq | 0, body, clientMsgId });
+        this.send(Op.SendMsgReply, seq, EMPTY);
       } catch (err) {
-        this.sendError(p.seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
+        this.sendError(seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
       } finally {
         state.upstreamDepth--;
       }

@@ -5,6 +5,15 @@ import { credentials } from '@grpc/grpc-js';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 
+// The reliable-delivery messages, read off the generated client (the last overload is (req, callback)).
+type Method = 'Sync' | 'Ack';
+type RequestOf<M extends Method> = Parameters<GrpcLogicClient[M]>[0];
+type ReplyOf<M extends Method> = NonNullable<Parameters<Parameters<GrpcLogicClient[M]>[1]>[1]>;
+export type SyncReq = Omit<RequestOf<'Sync'>, 'server'>;
+export type SyncReply = ReplyOf<'Sync'>;
+export type AckEntry = NonNullable<RequestOf<'Ack'>['acks']>[number];
+export type AckReply = ReplyOf<'Ack'>;
+
 /** Comet's calls to logic over gRPC, each with a deadline. */
 @Injectable()
 export class LogicClient implements OnApplicationShutdown {
@@ -37,6 +46,16 @@ export class LogicClient implements OnApplicationShutdown {
 
   receive(req: Omit<logic.ReceiveReq, 'server'>): Promise<logic.ReceiveReply__Output> {
     return callUnary(this.client.Receive, this.client, { ...req, server: this.server }, this.timeout);
+  }
+
+  /** Op 28: the messages of a client's streams after its positions, and each stream's status. */
+  sync(req: SyncReq): Promise<SyncReply> {
+    return callUnary(this.client.Sync, this.client, { ...req, server: this.server }, this.timeout);
+  }
+
+  /** Cumulative acks gathered from this comet's clients. */
+  ack(acks: AckEntry[]): Promise<AckReply> {
+    return callUnary(this.client.Ack, this.client, { server: this.server, acks }, this.timeout);
   }
 
   renewOnline(roomCount: Record<string, number>, connCount: number, ipCount: number): Promise<logic.RenewOnlineReply__Output> {

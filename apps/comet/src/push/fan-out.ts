@@ -5,24 +5,36 @@ import type { Outbound } from './outbound';
 
 type Tally = Record<'tcp' | 'ws' | 'kcp', [number, number]>;
 
+const tally = (): Tally => ({ tcp: [0, 0], ws: [0, 0], kcp: [0, 0] });
+
 /**
  * Writes one prepared message to many channels. The loop does no allocation per member and
  * never waits: a member whose output is backed up past the bound is cut, the rest go on.
- * Metrics are added once per fan-out, not per member.
+ * A member that opted in to reliable delivery gets the op-27 form (when the message has one);
+ * the accepts filter reads the business operation either way. Metrics are added once per
+ * fan-out, not per member.
  */
 export function fanOut(channels: Iterable<Channel>, out: Outbound, metrics: CometMetrics): number {
-  const tally: Tally = { tcp: [0, 0], ws: [0, 0], kcp: [0, 0] };
+  const plain = tally();
+  let streamed: Tally | undefined;
   let delivered = 0;
   for (const ch of channels) {
-    if (!needPush(ch, out.op) || !ch.deliver(out)) continue;
+    if (!needPush(ch, out.op)) continue;
+    const form = out.formFor(ch.delivery === true);
+    if (!ch.deliver(form)) continue;
     delivered++;
-    tally[ch.transport][ch.checksum ? 1 : 0]++;
+    (form === out ? plain : (streamed ??= tally()))[ch.transport][ch.checksum ? 1 : 0]++;
   }
-  for (const transport of ['tcp', 'ws', 'kcp'] as const) {
-    const [plain, summed] = tally[transport];
-    if (plain + summed === 0) continue;
-    metrics.packetsOut.inc({ transport }, (plain + summed) * out.count);
-    metrics.bytesOut.inc({ transport }, (plain ? plain * out.byteLength(transport, false) : 0) + (summed ? summed * out.byteLength(transport, true) : 0));
-  }
+  count(plain, out, metrics);
+  if (streamed) count(streamed, out.delivery!, metrics);
   return delivered;
+}
+
+function count(t: Tally, form: Outbound, metrics: CometMetrics): void {
+  for (const transport of ['tcp', 'ws', 'kcp'] as const) {
+    const [plain, summed] = t[transport];
+    if (plain + summed === 0) continue;
+    metrics.packetsOut.inc({ transport }, (plain + summed) * form.count);
+    metrics.bytesOut.inc({ transport }, (plain ? plain * form.byteLength(transport, false) : 0) + (summed ? summed * form.byteLength(transport, true) : 0));
+  }
 }

@@ -1,4 +1,11 @@
-import { encodedLength, encodeInto } from '@imgate/protocol';
+import { encodedLength, encodeInto, Op } from '@imgate/protocol';
+
+/** One packet of a mixed sequence (a sync reply: op-27 messages, then op 29). */
+export interface OutboundPacket {
+  op: number;
+  seq: number;
+  body: Uint8Array;
+}
 
 /**
  * One message (or batch) on its way to many connections. Each wire form — TCP stream bytes or a
@@ -6,18 +13,46 @@ import { encodedLength, encodeInto } from '@imgate/protocol';
  * buffer is then written to every receiver: fan-out costs no per-member allocation or copy.
  *
  * A batch goes out as its packets back to back (in one WebSocket message), as goim writes it.
+ *
+ * A pushed message with an id also has a sibling (`delivery`): the same messages as op-27 packets
+ * for connections that opted in to reliable delivery (docs/delivery.md). It is built on first use
+ * too, so a room without such members never encodes it.
  */
 export class Outbound {
   private readonly cache: Array<Buffer | undefined> = [undefined, undefined, undefined, undefined];
+  private streamForm: Outbound | undefined;
+  /** Per packet op and seq when they differ (a mixed sequence); else `op` and `seq` for all. */
+  private heads: readonly OutboundPacket[] | undefined;
 
   constructor(
+    /** The operation (for a push, the business operation the accepts filter reads). */
     readonly op: number,
     readonly bodies: readonly Uint8Array[],
     readonly seq = 0,
+    /** The op-27 bodies, one per body, for the `delivery` form. */
+    private readonly streamBodies?: () => Uint8Array[],
   ) {}
+
+  /** Several packets of different ops and seqs in one write, so nothing can come between them. */
+  static sequence(packets: readonly OutboundPacket[]): Outbound {
+    const out = new Outbound(packets[0]?.op ?? 0, packets.map((p) => p.body));
+    out.heads = packets;
+    return out;
+  }
 
   get count(): number {
     return this.bodies.length;
+  }
+
+  /** The op-27 form of this push; undefined when it has no message id (plain packets for everyone). */
+  get delivery(): Outbound | undefined {
+    if (!this.streamBodies) return undefined;
+    return (this.streamForm ??= new Outbound(Op.Message, this.streamBodies()));
+  }
+
+  /** The form a channel receives: op 27 for one that opted in to reliable delivery, when there is one. */
+  formFor(delivery: boolean): Outbound {
+    return (delivery && this.delivery) || this;
   }
 
   /** What writing this to a connection adds to its pending output: the bytes its transport sends. */
@@ -45,7 +80,12 @@ export class Outbound {
 
   private packets(checksum: boolean, offset: number, into?: Buffer): Buffer {
     const out = into ?? Buffer.allocUnsafe(this.size(checksum));
-    for (const body of this.bodies) offset += encodeInto(out, offset, { op: this.op, seq: this.seq, body, checksum });
+    const heads = this.heads;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const op = heads ? heads[i].op : this.op;
+      const seq = heads ? heads[i].seq : this.seq;
+      offset += encodeInto(out, offset, { op, seq, body: this.bodies[i], checksum });
+    }
     return out;
   }
 

@@ -7,6 +7,7 @@ import type { Channel } from '../bucket/channel';
 import { CometMetrics } from '../comet.metrics';
 import { fanOut } from './fan-out';
 import { Outbound } from './outbound';
+import { messageIdOf, messageIdsOf, placeOf, streamBodies, type StreamPosIn } from './stream-forms';
 
 export interface PushOutcome {
   delivered: number;
@@ -39,35 +40,60 @@ export class PushService implements OnApplicationShutdown {
     if (acceptedAtMs > 0) this.metrics.pushLatency.observe(Math.max(0, Date.now() - acceptedAtMs) / 1000);
   }
 
-  pushKeys(keys: string[], operation: number, body: Uint8Array, acceptedAtMs: number): PushOutcome {
+  /**
+   * To connections by key. With a message id, opted-in connections get op 27: at their key's place
+   * in its user's stream when `positions` (parallel to keys) has one — keys of one user share that
+   * place, so one op-27 form per place — else best-effort (no stream).
+   */
+  pushKeys(keys: string[], operation: number, body: Uint8Array, acceptedAtMs: number, messageId = '', positions: readonly StreamPosIn[] = []): PushOutcome {
     checkOp(operation);
+    const id = messageIdOf(messageId);
     const missing: string[] = [];
     const channels: Channel[] = [];
-    for (const key of keys) {
-      const ch = this.buckets.channel(key);
-      if (ch) channels.push(ch);
-      else missing.push(key);
+    const out = new Outbound(operation, [body], 0, id === undefined ? undefined : streamBodies(operation, [body], [id], []));
+    const placed = new Map<string, { out: Outbound; channels: Channel[] }>();
+    for (let i = 0; i < keys.length; i++) {
+      const ch = this.buckets.channel(keys[i]);
+      if (!ch) {
+        missing.push(keys[i]);
+        continue;
+      }
+      const place = id !== undefined && ch.delivery ? placeOf(positions[i]) : undefined;
+      if (!place) {
+        channels.push(ch);
+        continue;
+      }
+      const at = `${place.stream} ${place.epoch} ${place.offset}`;
+      let group = placed.get(at);
+      if (!group) placed.set(at, (group = { out: new Outbound(operation, [body], 0, streamBodies(operation, [body], [id!], [place])), channels: [] }));
+      group.channels.push(ch);
     }
-    const delivered = fanOut(channels, new Outbound(operation, [body]), this.metrics);
+    let delivered = fanOut(channels, out, this.metrics);
+    for (const group of placed.values()) delivered += fanOut(group.channels, group.out, this.metrics);
     if (delivered) this.latency(acceptedAtMs);
     return { delivered, missing };
   }
 
-  broadcastRoom(room: string, operation: number, bodies: Uint8Array[], acceptedAtMs: number): number {
+  /** With message ids (and the room stream's positions), parallel to `bodies`, opted-in members get op 27. */
+  broadcastRoom(room: string, operation: number, bodies: Uint8Array[], acceptedAtMs: number, messageIds: readonly string[] = [], positions: readonly StreamPosIn[] = []): number {
     checkOp(operation);
     checkBodies(bodies);
     if (!room) throw RpcError.invalid('room is required');
-    const delivered = fanOut(this.buckets.members(room), new Outbound(operation, bodies), this.metrics);
+    const ids = messageIdsOf(messageIds, bodies.length);
+    const out = new Outbound(operation, bodies, 0, ids && streamBodies(operation, bodies, ids, bodies.map((_, i) => placeOf(positions[i]))));
+    const delivered = fanOut(this.buckets.members(room), out, this.metrics);
     if (delivered) this.latency(acceptedAtMs);
     return delivered;
   }
 
   /** To every connection here; with a speed, paced at that many connections per second. */
-  broadcast(operation: number, bodies: Uint8Array[], speed: number, acceptedAtMs: number): number {
+  broadcast(operation: number, bodies: Uint8Array[], speed: number, acceptedAtMs: number, messageIds: readonly string[] = []): number {
     checkOp(operation);
     checkBodies(bodies);
     if (!Number.isInteger(speed) || speed < 0) throw RpcError.invalid('speed must be a non-negative integer');
-    const out = new Outbound(operation, bodies);
+    // Best-effort: opted-in clients get the ids (to drop a replayed duplicate), no stream.
+    const ids = messageIdsOf(messageIds, bodies.length);
+    const out = new Outbound(operation, bodies, 0, ids && streamBodies(operation, bodies, ids, []));
     if (speed === 0) {
       const delivered = fanOut(this.buckets.all(), out, this.metrics);
       if (delivered) this.latency(acceptedAtMs);
@@ -92,9 +118,10 @@ export class PushService implements OnApplicationShutdown {
   deliver(items: comet.Delivery__Output[]): number {
     let delivered = 0;
     for (const item of items) {
-      if (item.push) delivered += this.pushKeys(item.push.keys, item.push.operation, item.push.body, item.push.acceptedAtMs).delivered;
-      else if (item.room) delivered += this.broadcastRoom(item.room.room, item.room.operation, item.room.bodies, item.room.acceptedAtMs);
-      else if (item.all) delivered += this.broadcast(item.all.operation, item.all.bodies, item.all.speed, item.all.acceptedAtMs);
+      const { push, room, all } = item;
+      if (push) delivered += this.pushKeys(push.keys, push.operation, push.body, push.acceptedAtMs, push.messageId, push.positions).delivered;
+      else if (room) delivered += this.broadcastRoom(room.room, room.operation, room.bodies, room.acceptedAtMs, room.messageIds, room.positions);
+      else if (all) delivered += this.broadcast(all.operation, all.bodies, all.speed, all.acceptedAtMs, all.messageIds);
       else throw RpcError.invalid('a delivery item must hold push, room or all');
     }
     return delivered;
