@@ -1,11 +1,34 @@
 import { connect, type Socket } from 'node:net';
-import { decodeBatch, encode, Op, type Packet, StreamDecoder } from '@imgate/protocol';
+import {
+  decodeBatch,
+  decodeStreamMessage,
+  encode,
+  encodeAck,
+  encodeSendWithId,
+  encodeSync,
+  Op,
+  type Packet,
+  parseSyncReply,
+  StreamDecoder,
+  type StreamMessage,
+  type SyncPosition,
+  type SyncReply,
+} from '@imgate/protocol';
 import { WebSocket } from 'ws';
 import { createSocket } from 'node:dgram';
 import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, encodeNew, Kcp } from '@imgate/kcp';
 
 export interface ProtoClientOptions {
   checksum?: boolean;
+}
+
+/** The op-8 reply; `delivery` only for a client that opted in (`"delivery": true` in op 7). */
+export interface AuthReply {
+  mid: number;
+  key: string;
+  room_id: string;
+  heartbeat: number;
+  delivery?: { device: string; streams: Record<string, { epoch: number; head: string }> };
 }
 
 type Waiter = { match: (p: Packet) => boolean; resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -173,13 +196,63 @@ export class ProtoClient {
   }
 
   /** Sends op 7 and waits for op 8 (or rejects with the disconnect reason). */
-  async auth(body: object): Promise<{ mid: number; key: string; room_id: string; heartbeat: number }> {
+  async auth(body: object): Promise<AuthReply> {
     this.send(Op.Auth, JSON.stringify(body));
     // Generous: auth crosses logic and Redis, and a loaded 2-core machine can be slow to answer.
     const reply = await this.next((p) => p.op === Op.AuthReply || p.op === Op.DisconnectReply, 15_000);
     const json = JSON.parse(new TextDecoder().decode(reply.body));
     if (reply.op !== Op.AuthReply) throw new Error(`auth refused: ${json.code}: ${json.reason}`);
     return json;
+  }
+
+  // ---- reliable delivery (docs/delivery.md) ---------------------------------------------------
+
+  /** Every op-27 message received so far (from packet index `from`), decoded. */
+  messages(from = 0): StreamMessage[] {
+    return this.received.slice(from).filter((p) => p.op === Op.Message).map(streamMessageOf);
+  }
+
+  /** The next op-27 message (already received or yet to come) that matches. */
+  async nextMessage(match: (m: StreamMessage) => boolean = () => true, timeoutMs?: number, from = 0): Promise<StreamMessage> {
+    return streamMessageOf(await this.next((p) => p.op === Op.Message && match(streamMessageOf(p)), timeoutMs, from));
+  }
+
+  /** Sends op 18 (stream → highest offset held); with a seq other than 0, waits for op 19. */
+  async ack(positions: Record<string, bigint | number | string>, seq = ++this.seq): Promise<void> {
+    const map = new Map(Object.entries(positions).map(([stream, offset]) => [stream, BigInt(offset)]));
+    const from = this.received.length;
+    this.send(Op.Ack, encodeAck(map), seq);
+    if (seq !== 0) await this.answer(seq, Op.AckReply, from);
+  }
+
+  /**
+   * Sends op 28 and waits for op 29: the op-27 messages that came before it (the reply's, and any
+   * live push in between) and the per-stream statuses. Rejects on op 22 with the error's code.
+   */
+  async sync(streams: SyncPosition[], limit?: number): Promise<{ messages: StreamMessage[]; reply: SyncReply }> {
+    const from = this.received.length;
+    const seq = this.send(Op.Sync, encodeSync({ streams, limit }));
+    const done = await this.answer(seq, Op.SyncReply, from);
+    const upTo = this.received.indexOf(done);
+    return { messages: this.received.slice(from, upTo).filter((p) => p.op === Op.Message).map(streamMessageOf), reply: parseSyncReply(done.body) };
+  }
+
+  /** Sends op 30 (an upstream message with the client's id; operation 4 or a business op) and waits for op 5. */
+  async sendWithId(id: string, operation: number, payload: Uint8Array | string = new Uint8Array(0)): Promise<Packet> {
+    const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+    const from = this.received.length;
+    const seq = this.send(Op.SendWithId, encodeSendWithId({ id, operation, payload: bytes }));
+    return this.answer(seq, Op.SendMsgReply, from);
+  }
+
+  /** The reply with this seq, or an error for op 22 with it. */
+  private async answer(seq: number, op: number, from: number): Promise<Packet> {
+    const p = await this.next((q) => q.seq === seq && (q.op === op || q.op === Op.Error), undefined, from);
+    if (p.op === Op.Error) {
+      const e = bodyJson<{ code: string; reason: string }>(p);
+      throw Object.assign(new Error(`op 22 ${e.code}: ${e.reason}`), { code: e.code });
+    }
+    return p;
   }
 
   close(): void {
@@ -189,6 +262,12 @@ export class ProtoClient {
   wait(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** An op-27 packet's message (stream, epoch, offset, id, operation, payload). */
+export function streamMessageOf(p: Packet): StreamMessage {
+  if (p.op !== Op.Message) throw new Error(`op ${p.op} is not a stream message (27)`);
+  return decodeStreamMessage(p.body);
 }
 
 export function bodyText(p: Packet): string {
