@@ -32,7 +32,9 @@ describe('client path: comet, logic and job as separate processes on real Redis 
 
     let res = await post(`${cluster.logic.url}/goim/push/keys?operation=1000&keys=${ida.key}&keys=${idb.key}`, 'to-keys');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { code: 0, message: '', data: { records: 1, offline: [] } });
+    const { id, ...rest } = res.json.data as { id: string };
+    assert.deepEqual({ ...res.json, data: rest }, { code: 0, message: '', data: { records: 1, offline: [] } });
+    assert.match(id, /^[1-9][0-9]{15,19}$/, 'every push answers its message id');
     assert.equal(bodyText(await a.op(1000)), 'to-keys');
     assert.equal(bodyText(await b.op(1000)), 'to-keys');
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, createLogger, createMetricsRegistry, Env, onShutdownSignals, systemClock } from '@imgate/common';
 import { loadCometConfig, memoryCometInfra, startComet } from '@imgate/comet';
 import { loadJobConfig, memoryJobInfra, startJob } from '@imgate/job';
-import { loadLogicConfig, memoryLogicInfra, startLogic } from '@imgate/logic';
+import { loadLogicConfig, memoryLogicInfra, startLogic, streamSettings } from '@imgate/logic';
 import { MemoryQueue } from '@imgate/queue';
 import { MemoryCometRegistry, MemoryOnlineRepository } from '@imgate/store';
 import { hostname } from 'node:os';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const online = new MemoryOnlineRepository(clock);
   const shared = { logger, clock, metrics };
 
-  const logic = await startLogic({ ...shared, config: logicConfig, infra: memoryLogicInfra(queue, registry, online, clock) });
+  const logic = await startLogic({ ...shared, config: logicConfig, infra: memoryLogicInfra(queue, registry, online, clock, streamSettings(logicConfig.delivery)) });
   const comet = await startComet({ ...shared, config: cometConfig, infra: memoryCometInfra(registry) });
   const job = await startJob({ ...shared, config: jobConfig, infra: memoryJobInfra(registry, online, queue.consumer(jobConfig.infra.pushTopic, logger)) });
 
