@@ -18,14 +18,25 @@ export interface MiniCometLink {
 export class MiniCometNetwork {
   readonly streams = new MiniStreams();
   readonly links: MiniCometLink[] = [];
+  /** Comets dialed from now on hold op-28 syncs until answerSyncs(). */
+  holdSyncs = false;
 
   readonly factory: TransportFactory = (address, handlers) => {
     const link = this.link(address, handlers);
+    link.comet.holdSyncs = this.holdSyncs;
     this.links.push(link);
     queueMicrotask(() => {
       if (!link.closed) handlers.open();
     });
-    return { send: (bytes) => queueMicrotask(() => !link.closed && link.comet.onBytes(bytes.slice())), close: () => (link.closed = true) };
+    return {
+      // What was written before a close still arrives, as a socket flushes before it closes.
+      send: (bytes) => {
+        if (link.closed) return;
+        const copy = bytes.slice();
+        queueMicrotask(() => link.comet.onBytes(copy));
+      },
+      close: () => (link.closed = true),
+    };
   };
 
   last(): MiniCometLink {

@@ -14,6 +14,9 @@ export class MiniComet {
   readonly received: Packet[] = [];
   /** While true, op-30 sends are recorded but not answered (the reply is lost). */
   holdSendReplies = false;
+  /** While true, op-28 syncs are kept unanswered until answerSyncs(). */
+  holdSyncs = false;
+  private readonly heldSyncs: Packet[] = [];
   private readonly decoder = new StreamDecoder();
   private checksum = false;
 
@@ -55,6 +58,11 @@ export class MiniComet {
     this.send(op, 0, utf8.encode(body));
   }
 
+  /** Answers the syncs held so far, with the history as it is now. */
+  answerSyncs(): void {
+    for (const p of this.heldSyncs.splice(0)) this.answerSync(p);
+  }
+
   /** Pushes one op-27 message live, as job would. */
   pushMessage(m: StreamMessage): void {
     this.send(Op.Message, 0, encodeStreamMessage(m));
@@ -78,6 +86,11 @@ export class MiniComet {
 
   /** Op 28: the messages after each position in stream order, then op 29 with the same seq. */
   private sync(p: Packet): void {
+    if (this.holdSyncs) this.heldSyncs.push({ ...p, body: p.body.slice() });
+    else this.answerSync(p);
+  }
+
+  private answerSync(p: Packet): void {
     const streams = this.streams;
     if (!streams) return;
     const req = parseSync(p.body);
