@@ -4,9 +4,9 @@ import type { ImgateClientOptions } from './options.js';
 import type { AuthSnapshot } from './session-state.js';
 import { bytesOf, textOf } from './wire.js';
 
-/** The op-7 body: goim's fields (mid, key, room_id, platform, accepts) plus the token. */
-export function authBody(sent: AuthSnapshot, opts: Pick<ImgateClientOptions, 'mid' | 'key' | 'platform'>, token: string | undefined): Uint8Array {
-  const auth: Record<string, unknown> = { room_id: sent.room, platform: opts.platform ?? 'web', accepts: [...sent.accepts] };
+/** The op-7 body: goim's fields (mid, key, room_id, platform, accepts) plus the token, and `extra` (reliable delivery's opt-in). */
+export function authBody(sent: AuthSnapshot, opts: Pick<ImgateClientOptions, 'mid' | 'key' | 'platform'>, token: string | undefined, extra: Record<string, unknown> = {}): Uint8Array {
+  const auth: Record<string, unknown> = { room_id: sent.room, platform: opts.platform ?? 'web', accepts: [...sent.accepts], ...extra };
   if (opts.mid !== undefined) auth.mid = opts.mid;
   if (opts.key !== undefined) auth.key = opts.key;
   if (token !== undefined) auth.token = token;

@@ -3,6 +3,7 @@ import { Connector } from './connector.js';
 import { isRefusal } from './errors.js';
 import type { ImgateClientOptions } from './options.js';
 import { checkOps, formatOps, parseOps } from './session-state.js';
+import type { SendResult } from './streams/outbox.js';
 import { bytesOf, textOf } from './wire.js';
 
 /**
@@ -32,9 +33,16 @@ export class ImgateClient extends Connector {
     return [...this.session.accepts];
   }
 
-  /** Sends a message upstream (op 4, or a business operation); resolves when the server acknowledged it (op 5). */
-  async send(body: Uint8Array | string | object, op: number = Op.SendMsg): Promise<{ seq: number }> {
+  /**
+   * Sends a message upstream (op 4, or a business operation: `send(body, 1001)` or
+   * `send(body, { op: 1001 })`); resolves when the server acknowledged it (op 5). With reliable
+   * delivery it goes as op 30 with a client id (`id` in the result), waits through reconnects
+   * instead of failing, and is resent with the same id until answered; the server writes it once.
+   */
+  async send(body: Uint8Array | string | object, options: number | { op?: number } = {}): Promise<SendResult> {
+    const op = (typeof options === 'number' ? options : options.op) ?? Op.SendMsg;
     if (op !== Op.SendMsg) checkOps([op]);
+    if (this.outbox) return this.outbox.send(op, bytesOf(body));
     const reply = await this.request(op, bytesOf(body));
     return { seq: reply.seq };
   }
@@ -47,6 +55,7 @@ export class ImgateClient extends Connector {
     try {
       const confirmed = textOf((await this.request(Op.ChangeRoom, bytesOf(room))).body);
       this.confirmRoom(confirmed);
+      if (previous !== confirmed) this.delivery?.forget(`r:${previous}`);
       return confirmed;
     } catch (err) {
       if (isRefusal(err) && this.session.room === room) this.session.room = previous;
@@ -69,6 +78,7 @@ export class ImgateClient extends Connector {
   /** Leaves a room joined with joinRoom (op 25). */
   async leaveRoom(room: string): Promise<string> {
     this.session.extraRooms.delete(room);
+    this.delivery?.forget(`r:${room}`);
     if (this.status !== 'open') return (await this.whenConnected(), room);
     return textOf((await this.request(Op.LeaveRoom, bytesOf(room))).body);
   }

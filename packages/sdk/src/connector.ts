@@ -13,6 +13,8 @@ import type { FetchLike, ImgateClientOptions } from './options.js';
 import { parseReason, PendingRequests } from './requests.js';
 import { type AuthSnapshot, formatOps, SessionState } from './session-state.js';
 import { type Clock, type TimerHandle, type Timers, systemClock, systemTimers } from './timers.js';
+import { Delivery } from './streams/delivery.js';
+import { Outbox } from './streams/outbox.js';
 import type { TransportFactory } from './transport/transport.js';
 import { webSocketTransport } from './transport/ws.transport.js';
 import { bytesOf, int32At, message, textOf } from './wire.js';
@@ -29,6 +31,10 @@ export abstract class Connector extends Emitter<ClientEvents> {
   protected readonly session: SessionState;
   protected info: ConnectedEvent | undefined;
   private readonly pending: PendingRequests;
+  /** Reliable delivery, when opted in: streams in order, recovery, acks (see Delivery). */
+  protected readonly delivery: Delivery | undefined;
+  /** Reliable delivery's idempotent sends (op 30), resent after a reconnect until answered. */
+  protected readonly outbox: Outbox | undefined;
   private readonly heartbeat: AdaptiveHeartbeat;
   private readonly backoff: Backoff;
   private readonly nodes: NodeList;
@@ -72,6 +78,15 @@ export abstract class Connector extends Emitter<ClientEvents> {
     if (!this.staticNodes.length && !options.logicUrl) throw new RangeError('give nodes (comet addresses) or logicUrl (where to ask for them)');
     this.kind = options.transport ?? inferKind(options.nodes?.[0]);
     this.transports = { ws: webSocketTransport(options.WebSocket), ...options.transports };
+    if (options.delivery) {
+      this.delivery = new Delivery(options.delivery === true ? {} : options.delivery, this.clock, this.timers, {
+        send: (op, body, reply) => this.write(op, body, reply),
+        message: (m) => this.emit('message', m),
+        recoveryFailed: (e) => this.emit('recoveryFailed', e),
+        error: (e) => this.emit('error', e),
+      });
+      this.outbox = new Outbox((op, body) => this.request(op, body));
+    }
   }
 
   get state(): ClientState {
@@ -132,6 +147,14 @@ export abstract class Connector extends Emitter<ClientEvents> {
     return this.pending.request(op, timeoutMs, (seq) => link.send(op, seq, body));
   }
 
+  /** Writes a packet that is no request (seq 0), or one whose reply is handled apart (a fresh seq). False when not open. */
+  private write(op: number, body: Uint8Array, reply: boolean): boolean {
+    const link = this.link;
+    if (this.status !== 'open' || !link) return false;
+    link.send(op, reply ? this.pending.nextSeq() : 0, body);
+    return true;
+  }
+
   protected confirmRoom(room: string): void {
     if (this.info) this.info = { ...this.info, room };
     void this.refreshOnline().catch(() => undefined);
@@ -144,6 +167,11 @@ export abstract class Connector extends Emitter<ClientEvents> {
     const id = ++this.attemptId;
     this.status = 'connecting';
     const current = () => id === this.attemptId && this.status === 'connecting';
+    if (this.delivery) {
+      // Saved positions first: the first connection's sync starts from them.
+      await this.delivery.ready;
+      if (!current()) return;
+    }
     if (this.options.logicUrl && !this.moveHint && this.fetchFn) {
       const url = nodesUrl(this.options.logicUrl);
       try {
@@ -186,7 +214,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private onOpen(link: Link): void {
     if (link !== this.link) return;
     this.sent = this.session.snapshot();
-    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token));
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token, this.delivery?.authFields()));
   }
 
   private onAuthReply(link: Link, p: Packet): void {
@@ -201,6 +229,9 @@ export abstract class Connector extends Emitter<ClientEvents> {
     const sent = this.sent ?? this.session.snapshot();
     const info = (this.info = connectedEvent(reply, link, sent, this.options.mid, this.heartbeat.intervalMs));
     this.restore(sent);
+    // After the rooms' restore requests, so the sync may name the rooms they bring back.
+    this.delivery?.connected(reply);
+    this.outbox?.connected();
     this.heartbeats.start();
     void this.refreshOnline().catch(() => undefined);
     this.emit('connected', info);
@@ -226,6 +257,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private onPacket(link: Link, p: Packet): void {
     if (link === this.retiring) {
       // Moving away: what the draining comet still pushes is still the application's.
+      if (this.delivery?.packet(p)) return;
       if (p.op >= BUSINESS_OP_MIN) this.emit('message', message(p));
       return;
     }
@@ -250,7 +282,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
       case Op.Kick:
         return this.onServerGoodbye(link, p);
       default:
-        if (this.pending.settle(p)) return;
+        if (this.pending.settle(p) || this.delivery?.packet(p)) return;
         // Late replies to our own requests are not news; anything else is the application's.
         if (p.op >= BUSINESS_OP_MIN || Op[p.op] === undefined) this.emit('message', message(p));
     }
@@ -292,6 +324,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
     } else link.close();
     this.timers.clearTimeout(this.connectTimer);
     this.heartbeats.stop();
+    this.delivery?.disconnected();
     const wasOpen = this.status === 'open';
     const now = this.clock.now();
     this.info = undefined;
@@ -324,6 +357,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
   }
 
   private finish(err: ImgateError): void {
+    // Before the link goes: the last ack rides on it.
+    void this.delivery?.close();
     this.status = 'closed';
     this.retire();
     const link = this.link;
@@ -335,6 +370,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.timers.clearTimeout(this.retryTimer);
     this.unwatchNetwork?.();
     this.pending.failAll(new ImgateError('closed', err.message));
+    this.outbox?.failAll(new ImgateError('closed', err.message));
     for (const w of this.waiters.splice(0)) w.reject(err);
   }
 }

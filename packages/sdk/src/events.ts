@@ -23,6 +23,28 @@ export interface ImgateMessage {
   text(): string;
   /** The body parsed as JSON; throws if it is not. */
   json<T = unknown>(): T;
+  /** Reliable delivery only (op 27): the message id, a decimal u64 string. */
+  id?: string;
+  /** Reliable delivery only: the stream (`u:<mid>`, `r:<room>`); '' for a best-effort push (by key or to all). */
+  stream?: string;
+  /** Reliable delivery only: the offset in the stream, a decimal u64 string ('0' for a best-effort push). */
+  offset?: string;
+}
+
+/**
+ * Reliable delivery could not recover a stream's history: `lost` (the position is older than the
+ * history), `epoch_changed` (the server lost the stream's history), `denied` (not the client's
+ * stream any more). Messages may be missing: reload the stream from the app's own store. The
+ * stream continues after `head` under `epoch`.
+ */
+export interface RecoveryFailedEvent {
+  stream: string;
+  reason: 'lost' | 'epoch_changed' | 'denied';
+  epoch: number;
+  /** The offset the stream continues after, a decimal string. */
+  head: string;
+  /** The position held before. */
+  from: { epoch: number; offset: string };
 }
 
 /** The online count of the client's room (op 3, cluster-wide). */
@@ -69,6 +91,7 @@ export interface ClientEvents {
   reconnecting: ReconnectingEvent;
   kicked: KickedEvent;
   error: ErrorEvent;
+  recoveryFailed: RecoveryFailedEvent;
 }
 
 export type ClientState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';

@@ -3,7 +3,7 @@
  * TCP and KCP, and the `ws` package on Node versions that have no global WebSocket.
  */
 export { ImgateClient } from './client.js';
-export type { ImgateClientOptions, FetchLike } from './options.js';
+export type { DeliveryOptions, ImgateClientOptions, FetchLike } from './options.js';
 export type {
   ClientEvents,
   ClientState,
@@ -14,7 +14,9 @@ export type {
   KickedEvent,
   OnlineEvent,
   ReconnectingEvent,
+  RecoveryFailedEvent,
 } from './events.js';
+export type { SendResult } from './streams/outbox.js';
 export { ImgateError } from './errors.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { AdaptiveHeartbeat, boundsFromAuthReply, type HeartbeatBounds, type HeartbeatOptions } from './heartbeat.js';

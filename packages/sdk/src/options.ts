@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import type { HeartbeatOptions } from './heartbeat.js';
+import type { PositionStore } from './streams/position-store.js';
 import type { TransportKind } from './node-list.js';
 import type { Clock, Timers } from './timers.js';
 import type { TransportFactory } from './transport/transport.js';
@@ -7,6 +8,20 @@ import type { WebSocketConstructor } from './transport/ws.transport.js';
 
 /** The subset of `fetch` the client uses to read logic's node list. */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** Reliable delivery (docs/delivery.md): streams with offsets, recovery after a reconnect, acks, idempotent sends. */
+export interface DeliveryOptions {
+  /** Where stream positions survive a restart (LocalStoragePositionStore in browsers). Default: memory only, for the client's life. */
+  positions?: PositionStore;
+  /** The device name sent at auth (1-64 printable characters); the server's default is the token's claim, else the platform. */
+  device?: string;
+  /** Least time between two acks (op 18), ms. Default 1000. */
+  ackIntervalMs?: number;
+  /** How long a gap in a stream may stay open before it is pulled from history (op 28), ms. Default 300. */
+  gapWaitMs?: number;
+  /** Least time between two saves of the positions, ms. Default 1000. */
+  saveIntervalMs?: number;
+}
 
 export interface ImgateClientOptions {
   /** Comets to try in order: `ws://host:3102/sub`, `tcp://host:3101`, `kcp://host:3103`. Fallbacks when logicUrl is also given. */
@@ -29,6 +44,11 @@ export interface ImgateClientOptions {
   checksum?: boolean;
   /** Default: the scheme of the first of `nodes`, else `ws`. */
   transport?: TransportKind;
+  /**
+   * Opt in to reliable delivery: stream messages arrive once and in order with `id`, `stream`
+   * and `offset`, a reconnect recovers what was missed, send() is idempotent. Default off.
+   */
+  delivery?: boolean | DeliveryOptions;
   heartbeat?: HeartbeatOptions;
   backoff?: BackoffOptions;
   /** Time for a request's reply (send, changeRoom, …), ms. Default 10000. */

@@ -1,4 +1,4 @@
-import type { Packet } from '@imgate/protocol';
+import type { Packet, StreamMessage } from '@imgate/protocol';
 import type { ImgateMessage } from './events.js';
 
 const encoder = new TextEncoder();
@@ -21,7 +21,7 @@ export function int32At(body: Uint8Array): number | undefined {
 }
 
 /** A pushed packet for the application; the body is copied, as the packet's is a view into a socket buffer. */
-export function message(p: Packet): ImgateMessage {
+export function message(p: Pick<Packet, 'op' | 'seq' | 'body'>): ImgateMessage {
   const body = p.body.slice();
   return {
     op: p.op,
@@ -30,4 +30,9 @@ export function message(p: Packet): ImgateMessage {
     text: () => decoder.decode(body),
     json: <T>() => JSON.parse(decoder.decode(body)) as T,
   };
+}
+
+/** An op-27 message for the application: the business operation, a copy of the payload, and where it sits in its stream. */
+export function streamMessage(m: StreamMessage, seq: number): ImgateMessage {
+  return { ...message({ op: m.operation, seq, body: m.payload }), id: m.id.toString(), stream: m.stream, offset: m.offset.toString() };
 }
