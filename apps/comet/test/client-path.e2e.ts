@@ -186,7 +186,8 @@ describe('client path: comet, logic and job as separate processes on real Redis 
     await c.closedPromise;
     await waitFor(async () => {
       const res = await post(`${cluster.logic.url}/goim/push/keys?operation=1000&keys=${id.key}`, 'gone?');
-      return JSON.stringify(res.json.data) === JSON.stringify({ records: 0, offline: [id.key] });
+      const { records, offline } = res.json.data as { records: number; offline: string[] };
+      return JSON.stringify({ records, offline }) === JSON.stringify({ records: 0, offline: [id.key] });
     }, 5_000, 'the session to be removed');
   });
 });
