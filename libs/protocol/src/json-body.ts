@@ -1,4 +1,5 @@
 import { ProtocolError, type ProtocolErrorCode } from './errors';
+import { isStreamName } from './stream-name';
 
 /** Most streams one op-18, op-28 or op-29 body names. */
 export const MAX_BODY_STREAMS = 64;
@@ -30,4 +31,21 @@ export function jsonBytes(v: unknown): Uint8Array {
 export function show(v: unknown): string {
   const s = typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * Walks the `streams` array of an op-28/29 body: each entry must be an object naming a stream
+ * once; `read` turns it into the caller's value. Rejections go through `bad`, naming the entry.
+ */
+export function mapStreamEntries<T>(entries: unknown[], bad: (message: string) => ProtocolError, read: (stream: string, e: Record<string, unknown>) => T): T[] {
+  const seen = new Set<string>();
+  return entries.map((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(`streams[${i}] must be an object`);
+    const e = entry as Record<string, unknown>;
+    const stream = e.stream;
+    if (!isStreamName(stream)) throw bad(`streams[${i}].stream ${show(stream)} is not u:<mid> or r:<room>`);
+    if (seen.has(stream)) throw bad(`${stream} appears twice`);
+    seen.add(stream);
+    return read(stream, e);
+  });
 }

@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors';
-import { jsonBytes, jsonObjectOf, MAX_BODY_STREAMS, show } from './json-body';
+import { jsonBytes, jsonObjectOf, mapStreamEntries, MAX_BODY_STREAMS, show } from './json-body';
 import { isU32, isU64, parseOffset } from './offset';
 import { isStreamName } from './stream-name';
 
@@ -50,14 +50,7 @@ export function parseSyncReply(body: Uint8Array): SyncReply {
   if (!Array.isArray(o.streams) || o.streams.length > MAX_BODY_STREAMS) {
     throw bad(`streams must be an array of at most ${MAX_BODY_STREAMS} statuses`);
   }
-  const seen = new Set<string>();
-  const streams = (o.streams as unknown[]).map((entry, i): SyncReplyStream => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(`streams[${i}] must be an object`);
-    const e = entry as Record<string, unknown>;
-    const stream = e.stream;
-    if (!isStreamName(stream)) throw bad(`streams[${i}].stream ${show(stream)} is not u:<mid> or r:<room>`);
-    if (seen.has(stream)) throw bad(`${stream} appears twice`);
-    seen.add(stream);
+  const streams = mapStreamEntries(o.streams as unknown[], bad, (stream, e): SyncReplyStream => {
     const status = e.status;
     if (!isStatus(status)) throw bad(`status of ${stream} must be ok, more, lost or denied, got ${show(status)}`);
     if (status === 'denied') return { stream, status };

@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors';
-import { jsonBytes, jsonObjectOf, MAX_BODY_STREAMS, show } from './json-body';
+import { jsonBytes, jsonObjectOf, mapStreamEntries, MAX_BODY_STREAMS, show } from './json-body';
 import { isU32, isU64, parseOffset } from './offset';
 import { isStreamName } from './stream-name';
 
@@ -48,14 +48,7 @@ export function parseSync(body: Uint8Array): SyncRequest {
     if (!validLimit(o.limit)) throw bad(`limit must be an integer 1-${MAX_SYNC_LIMIT}, got ${show(o.limit)}`);
     limit = o.limit;
   }
-  const seen = new Set<string>();
-  const streams = (o.streams as unknown[]).map((entry, i): SyncPosition => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(`streams[${i}] must be an object`);
-    const e = entry as Record<string, unknown>;
-    const stream = e.stream;
-    if (!isStreamName(stream)) throw bad(`streams[${i}].stream ${show(stream)} is not u:<mid> or r:<room>`);
-    if (seen.has(stream)) throw bad(`${stream} appears twice`);
-    seen.add(stream);
+  const streams = mapStreamEntries(o.streams as unknown[], bad, (stream, e): SyncPosition => {
     const hasOffset = e.offset !== undefined && e.offset !== null;
     const hasLast = e.last !== undefined && e.last !== null;
     if (hasOffset === hasLast) throw bad(`${stream} needs exactly one of offset and last`);
