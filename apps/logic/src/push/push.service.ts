@@ -159,9 +159,13 @@ export class PushService {
 
   /** Every mid's stream gets the message, online or not: an offline user finds it on reconnect. */
   private async pushMidsNow(mids: number[], operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
-    const sessions = await this.sessions.keysByMids(mids);
-    const appended = await this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body })));
-    stored();
+    // Two independent round trips: where the users are, and their streams' next offsets.
+    // Once appended, the message is stored whatever the session lookup does (the key stays held).
+    const appending = this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body }))).then((a) => {
+      stored();
+      return a;
+    });
+    const [sessions, appended] = await Promise.all([this.sessions.keysByMids(mids), appending]);
     const byServer = new Map<string, { keys: string[]; positions: Position[] }>();
     mids.forEach((mid, i) => {
       for (const [key, server] of sessions.get(mid) ?? []) {
