@@ -47,6 +47,15 @@ export class ImgateClient extends Connector {
     return { seq: reply.seq };
   }
 
+  /**
+   * With reliable delivery: asks the server now for anything that followed the messages held, in
+   * every stream (a last message that never came live is otherwise seen at the next message of its
+   * stream or the next reconnect). A no-op without delivery or while disconnected.
+   */
+  recover(): void {
+    this.delivery?.recover();
+  }
+
   /** Moves the main room (op 12). Resolves with the room the server confirmed; a refused room is not kept. */
   async changeRoom(room: string): Promise<string> {
     const previous = this.session.room;

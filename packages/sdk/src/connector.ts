@@ -81,7 +81,10 @@ export abstract class Connector extends Emitter<ClientEvents> {
     if (options.delivery) {
       this.delivery = new Delivery(options.delivery === true ? {} : options.delivery, this.clock, this.timers, {
         send: (op, body, reply) => this.write(op, body, reply),
-        message: (m) => this.emit('message', m),
+        // The comet sends every message of the client's streams (offsets have no holes); the app sees the ops it accepts.
+        message: (m) => {
+          if (this.session.accepts.has(m.op)) this.emit('message', m);
+        },
         recoveryFailed: (e) => this.emit('recoveryFailed', e),
         error: (e) => this.emit('error', e),
       });

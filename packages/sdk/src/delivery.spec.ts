@@ -71,6 +71,28 @@ describe('ImgateClient with reliable delivery', () => {
     assert.equal(s.messages[3].id, m4.id.toString());
   });
 
+  it('hides stream messages of operations the app does not accept, and moves past them (no gap pull)', async () => {
+    const s = setup();
+    const comet = await online(s);
+    const msgs = [s.streams.append('u:7', 1000, 'a'), s.streams.append('u:7', 1001, 'not accepted'), s.streams.append('u:7', 1000, 'c')];
+    for (const m of msgs) comet.pushMessage(m);
+    await s.time.advance(1_000);
+    assert.deepEqual(s.texts(), ['a', 'c']);
+    assert.equal(s.sent(Op.Sync).length, 0, 'offset 2 arrived, so there was no gap to pull');
+  });
+
+  it('recover() pulls a last message that never came live', async () => {
+    const s = setup();
+    const comet = await online(s);
+    comet.pushMessage(s.streams.append('u:7', 1000, 'a'));
+    s.streams.append('u:7', 1000, 'lost on the way');
+    await s.time.advance(5_000);
+    assert.deepEqual(s.texts(), ['a'], 'nothing tells the client about the second one');
+    s.client.recover();
+    await s.time.advance(0);
+    assert.deepEqual(s.texts(), ['a', 'lost on the way']);
+  });
+
   it('drops best-effort replays by id; their stream is empty and offset 0', async () => {
     const s = setup();
     const comet = await online(s);

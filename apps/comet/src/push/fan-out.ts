@@ -10,8 +10,9 @@ const tally = (): Tally => ({ tcp: [0, 0], ws: [0, 0], kcp: [0, 0] });
 /**
  * Writes one prepared message to many channels. The loop does no allocation per member and
  * never waits: a member whose output is backed up past the bound is cut, the rest go on.
- * A member that opted in to reliable delivery gets the op-27 form (when the message has one);
- * the accepts filter reads the business operation either way. Metrics are added once per
+ * A member that opted in to reliable delivery gets the op-27 form (when the message has one).
+ * The accepts filter reads the business operation, except for stream messages to such members:
+ * they get every message of their streams (the SDK hides what the app did not accept). Metrics are added once per
  * fan-out, not per member.
  */
 export function fanOut(channels: Iterable<Channel>, out: Outbound, metrics: CometMetrics): number {
@@ -19,8 +20,9 @@ export function fanOut(channels: Iterable<Channel>, out: Outbound, metrics: Come
   let streamed: Tally | undefined;
   let delivered = 0;
   for (const ch of channels) {
-    if (!needPush(ch, out.op)) continue;
     const form = out.formFor(ch.delivery === true);
+    // The accepts filter reads the business operation; stream messages to opted-in channels pass it.
+    if (!form.sequenced && !needPush(ch, out.op)) continue;
     if (!ch.deliver(form)) continue;
     delivered++;
     (form === out ? plain : (streamed ??= tally()))[ch.transport][ch.checksum ? 1 : 0]++;

@@ -1,4 +1,5 @@
 import { encodedLength, encodeInto, Op } from '@imgate/protocol';
+import type { StreamForm } from './stream-forms';
 
 /** One packet of a mixed sequence (a sync reply: op-27 messages, then op 29). */
 export interface OutboundPacket {
@@ -20,7 +21,7 @@ export interface OutboundPacket {
  */
 export class Outbound {
   private readonly cache: Array<Buffer | undefined> = [undefined, undefined, undefined, undefined];
-  private streamForm: Outbound | undefined;
+  private deliveryForm: Outbound | undefined;
   /** Per packet op and seq when they differ (a mixed sequence); else `op` and `seq` for all. */
   private heads: readonly OutboundPacket[] | undefined;
 
@@ -30,7 +31,9 @@ export class Outbound {
     readonly bodies: readonly Uint8Array[],
     readonly seq = 0,
     /** The op-27 bodies, one per body, for the `delivery` form. */
-    private readonly streamBodies?: () => Uint8Array[],
+    private readonly streamForm?: StreamForm,
+    /** Messages with stream places: an opted-in connection gets them whatever its accepts (a hole in its offsets could never be filled). */
+    readonly sequenced = false,
   ) {}
 
   /** Several packets of different ops and seqs in one write, so nothing can come between them. */
@@ -46,8 +49,8 @@ export class Outbound {
 
   /** The op-27 form of this push; undefined when it has no message id (plain packets for everyone). */
   get delivery(): Outbound | undefined {
-    if (!this.streamBodies) return undefined;
-    return (this.streamForm ??= new Outbound(Op.Message, this.streamBodies()));
+    if (!this.streamForm) return undefined;
+    return (this.deliveryForm ??= new Outbound(Op.Message, this.streamForm.bodies(), 0, undefined, this.streamForm.sequenced));
   }
 
   /** The form a channel receives: op 27 for one that opted in to reliable delivery, when there is one. */

@@ -74,6 +74,20 @@ describe('PushService with reliable delivery', () => {
     assert.equal(opted.buffers.length, 0);
   });
 
+  it('gives an opted-in member every message of its room stream, accepted or not; a goim member only what it accepts', () => {
+    const opted = member('o1', 3, true);
+    const plain = member('p1', 4, false);
+    const push = service(opted, plain);
+    const positions = [
+      { stream: 'r:live://1', epoch: 9, offset: 5 },
+      { stream: 'r:live://1', epoch: 9, offset: 6 },
+    ];
+    // Neither accepts 1001: leaving it out of the opted-in member's stream would be a hole no sync could fill.
+    assert.equal(push.broadcastRoom('live://1', 1001, bodies, 0, ['1', '2'], positions), 1);
+    assert.deepEqual(opted.packets().map((p) => decodeStreamMessage(p.body).offset), [5n, 6n]);
+    assert.equal(plain.buffers.length, 0);
+  });
+
   it('sends plain packets to everyone when the batch has no (or incomplete) message ids', () => {
     const opted = member('o1', 3, true);
     const push = service(opted);

@@ -41,7 +41,16 @@ export function placeOf(p: StreamPosIn | undefined): StreamPlace | undefined {
   return offset !== undefined && offset >= 1n ? { stream: p.stream, epoch: p.epoch, offset } : undefined;
 }
 
-/** The op-27 bodies of a batch, lazily: only built if some receiver opted in. */
-export function streamBodies(operation: number, bodies: readonly Uint8Array[], ids: readonly bigint[], places: ReadonlyArray<StreamPlace | undefined>): () => Uint8Array[] {
-  return () => bodies.map((payload, i) => encodeStreamMessage({ ...(places[i] ?? BEST_EFFORT), id: ids[i], operation, payload }));
+/** The op-27 form of a push: its bodies, built lazily (only if some receiver opted in). */
+export interface StreamForm {
+  /** The messages have stream places (a push by mid, to a room), not best-effort ids only. */
+  sequenced: boolean;
+  bodies(): Uint8Array[];
+}
+
+export function streamBodies(operation: number, bodies: readonly Uint8Array[], ids: readonly bigint[], places: ReadonlyArray<StreamPlace | undefined>): StreamForm {
+  return {
+    sequenced: places.some((p) => p !== undefined),
+    bodies: () => bodies.map((payload, i) => encodeStreamMessage({ ...(places[i] ?? BEST_EFFORT), id: ids[i], operation, payload })),
+  };
 }

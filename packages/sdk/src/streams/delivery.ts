@@ -112,6 +112,15 @@ export class Delivery {
     }
   }
 
+  /**
+   * Asks for whatever followed the positions held (op 28 for every tracked stream). A message
+   * that never came live is otherwise noticed only when the next one of its stream arrives or at
+   * the next reconnect; an app calls this when it matters now (e.g. back in the foreground).
+   */
+  recover(): void {
+    this.sync(this.tracker.positions());
+  }
+
   /** Stops tracking a stream (a room left). */
   forget(stream: string): void {
     this.tracker.forget(stream);
