@@ -1,10 +1,14 @@
 // The demo chat: the SDK's browser build over WebSocket. Chat lines go to the room through logic's
 // room push API (in the embedded default nothing consumes upstream op-4 messages), and arrive
 // back through the comet like any push; pushes that are not chat lines are shown as direct.
+// Reliable delivery is on: a page that loads (or reloads) shows the room's recent history, and
+// a reconnect recovers what was missed.
 import { ImgateClient } from './sdk/index.js';
 
 const CHAT_OP = 1000;
 const ACCEPTS = [1000, 1001, 1002];
+/** Room (and direct) messages shown when the page loads, from the streams' history. */
+const RECENT = 20;
 const $ = (id) => document.getElementById(id);
 
 let client;
@@ -46,7 +50,7 @@ function join(name, mid, room) {
   $('curl-hint').textContent = `curl -X POST '${location.origin}/goim/push/mids?operation=1001&mids=${mid}' -d 'hello'`;
   $('chat').hidden = false;
 
-  client = new ImgateClient({ logicUrl: location.origin, mid, room: `live://${room}`, accepts: ACCEPTS });
+  client = new ImgateClient({ logicUrl: location.origin, mid, room: `live://${room}`, accepts: ACCEPTS, delivery: { recent: RECENT } });
   client.on('connected', (c) => {
     status('open', `connected to ${c.node} as mid ${c.mid}`);
     system(`joined live://${room} as ${me.name}`);

@@ -66,9 +66,16 @@ describe('demo chat in headless Chromium, served by the embedded default', () =>
     assert.equal(await alice.locator('#pushes li').count(), 0, 'the push was for bob only');
     assert.equal(await alice.locator('#online-count').textContent(), '2');
 
+    // A reload shows the room's recent history (reliable delivery, the room stream's latest messages).
+    await bob.close();
+    const again = await openDemo(browser, embedded.logicUrl, 'bob', 4102, 'lobby', errors);
+    await seen(again, 'messages', 'hello from alice');
+    await seen(again, 'messages', 'hi alice, bob here');
+    assert.equal(await again.locator('#messages li', { hasText: 'hello from alice' }).count(), 1, 'each line once');
+
     const dir = testOutputDir('demo');
     await alice.screenshot({ path: join(dir, 'alice.png'), fullPage: true });
-    await bob.screenshot({ path: join(dir, 'bob.png'), fullPage: true });
+    await again.screenshot({ path: join(dir, 'bob-reloaded.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
 

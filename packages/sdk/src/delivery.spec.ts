@@ -93,6 +93,15 @@ describe('ImgateClient with reliable delivery', () => {
     assert.deepEqual(s.texts(), ['a', 'lost on the way']);
   });
 
+  it('with recent: N, a stream with no position starts with its latest N messages (a page shows recent history)', async () => {
+    const s = setup({ delivery: { recent: 2 } });
+    for (const t of ['old', 'two', 'three']) s.streams.append('r:live://1', 1000, t);
+    await online(s);
+    await s.time.advance(0);
+    assert.deepEqual(s.texts(), ['two', 'three']);
+    assert.deepEqual(parseSync(s.sent(Op.Sync)[0].body).streams, [{ stream: 'r:live://1', last: 2 }]);
+  });
+
   it('drops best-effort replays by id; their stream is empty and offset 0', async () => {
     const s = setup();
     const comet = await online(s);

@@ -21,6 +21,12 @@ export interface DeliveryOptions {
   gapWaitMs?: number;
   /** Least time between two saves of the positions, ms. Default 1000. */
   saveIntervalMs?: number;
+  /**
+   * A stream the client holds no position for (first connect, no saved positions) starts with its
+   * latest `recent` messages (at most 500) instead of only what comes next: a chat page shows the
+   * room's recent history when it loads. Default 0.
+   */
+  recent?: number;
 }
 
 export interface ImgateClientOptions {

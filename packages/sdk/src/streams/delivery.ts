@@ -42,7 +42,7 @@ export class Delivery {
     private readonly timers: Timers,
     private readonly port: DeliveryPort,
   ) {
-    this.tracker = new StreamTracker(clock, { gapWaitMs: opts.gapWaitMs });
+    this.tracker = new StreamTracker(clock, { gapWaitMs: opts.gapWaitMs, recent: opts.recent });
     this.acks = new AckBatcher(clock, { ackIntervalMs: opts.ackIntervalMs });
     const store = opts.positions;
     if (store === undefined) {

@@ -1,4 +1,4 @@
-import { parseOffset, type StreamMessage, type SyncPosition, type SyncReply } from '@imgate/protocol';
+import { MAX_SYNC_LIMIT, parseOffset, type StreamMessage, type SyncPosition, type SyncReply } from '@imgate/protocol';
 import type { Clock } from '../timers.js';
 import type { StoredPositions } from './position-store.js';
 import { RecentIds } from './recent-ids.js';
@@ -12,6 +12,12 @@ export interface StreamTrackerOptions {
   maxBuffered?: number;
   /** Best-effort message ids remembered to drop replays. Default 2048. */
   recentIds?: number;
+  /**
+   * A stream first seen in the auth reply's heads (no position held for it) starts with its latest
+   * `recent` messages (op 28 `last`) instead of after its head: e.g. a chat page showing the room's
+   * recent history when it loads. Default 0.
+   */
+  recent?: number;
 }
 
 /** What the app holds of a stream: every message up to `offset` under `epoch`. */
@@ -63,6 +69,8 @@ interface Stream {
   askedAt: number | undefined;
   /** Epochs left behind: late messages of theirs are dropped instead of resetting back. */
   retired: number[];
+  /** Ask for the latest N (op 28 `last`) rather than from `delivered`, until a reply came. */
+  last?: number;
 }
 
 const RETIRED_KEPT = 4;
@@ -80,6 +88,7 @@ export class StreamTracker {
   private readonly gapWaitMs: number;
   private readonly syncRetryMs: number;
   private readonly maxBuffered: number;
+  private readonly recentOnStart: number;
 
   constructor(
     private readonly clock: Clock,
@@ -89,6 +98,7 @@ export class StreamTracker {
     this.syncRetryMs = Math.max(1, opts.syncRetryMs ?? 5_000);
     this.maxBuffered = Math.max(1, Math.floor(opts.maxBuffered ?? 1_000));
     this.recent = new RecentIds(Math.max(1, Math.floor(opts.recentIds ?? 2_048)));
+    this.recentOnStart = Math.max(0, Math.min(MAX_SYNC_LIMIT, Math.floor(opts.recent ?? 0)));
   }
 
   /** Takes one op-27 message; a message held for later has its payload copied (the caller's may be a socket buffer view). */
@@ -139,6 +149,7 @@ export class StreamTracker {
         continue;
       }
       s.askedAt = undefined;
+      s.last = undefined;
       if (r.status === 'lost' || (s.epoch !== r.epoch && s.epoch !== 0)) {
         const reason = r.status === 'lost' ? 'lost' : 'epoch_changed';
         out.resets.push(this.reset(r.stream, s, { epoch: r.epoch, offset: r.head }, reason));
@@ -168,7 +179,7 @@ export class StreamTracker {
     for (const s of this.streams.values()) s.askedAt = undefined;
     for (const [name, h] of heads ?? []) {
       const s = this.streams.get(name);
-      if (s === undefined) this.add(name, h.epoch, h.head);
+      if (s === undefined) this.start(name, h.epoch, h.head);
       else if ((s.epoch !== h.epoch && s.epoch !== 0) || h.head < s.delivered) {
         out.resets.push(this.reset(name, s, { epoch: h.epoch, offset: h.head }, s.epoch !== h.epoch ? 'epoch_changed' : 'lost'));
         this.drain(s, out.messages);
@@ -230,6 +241,14 @@ export class StreamTracker {
   /** Stops tracking a stream (a room left); its held messages are dropped. */
   forget(stream: string): void {
     this.streams.delete(stream);
+  }
+
+  /** A stream first seen at its head: tracked from there, or from `recent` messages back (asked with `last`). */
+  private start(name: string, epoch: number, head: bigint): void {
+    const back = BigInt(this.recentOnStart) < head ? BigInt(this.recentOnStart) : head;
+    const s = this.add(name, epoch, head - back);
+    s.head = head;
+    if (back > 0n) s.last = Number(back);
   }
 
   private add(name: string, epoch: number, delivered: bigint): Stream {
@@ -302,5 +321,5 @@ function update(): StreamUpdate {
 }
 
 function positionOf(stream: string, s: Stream): SyncPosition {
-  return { stream, epoch: s.epoch, offset: s.delivered };
+  return s.last !== undefined ? { stream, last: s.last } : { stream, epoch: s.epoch, offset: s.delivered };
 }

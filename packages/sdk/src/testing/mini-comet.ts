@@ -97,9 +97,10 @@ export class MiniComet {
     let budget = req.limit;
     const statuses: SyncReplyStream[] = [];
     for (const pos of req.streams) {
-      if ('last' in pos) continue;
-      const r = streams.since(pos.stream, pos.epoch, pos.offset, budget);
       const { epoch, head } = streams.head(pos.stream);
+      // `last: N` reads like a sync from N before the head (logic answers it within history the same way).
+      const from = 'last' in pos ? { epoch, offset: head - BigInt(Math.min(pos.last, Number(head))) } : pos;
+      const r = streams.since(pos.stream, from.epoch, from.offset, budget);
       for (const m of r.messages) this.pushMessage(m);
       budget -= r.messages.length;
       statuses.push(r.status === 'more' ? { stream: pos.stream, status: 'more', epoch, head, next: r.next } : { stream: pos.stream, status: r.status, epoch, head });
