@@ -211,7 +211,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
     '',
   );
   L.push('## How it was run', '');
-  L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', '```', '');
+  L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', 'npm run bench -- --quick --streams-only   # section 4 alone, printed, no docs', '```', '');
   L.push(
     '`npm run bench` builds (`npm run build`), ensures Redis and Kafka (`bash scripts/services.sh up`), raises the open-files limit to the hard limit, then runs `node dist/bench/run.js`. The servers under test run as their own processes, started as',
     '`node --expose-gc --cpu-prof --cpu-prof-dir=<out>/profiles -r dist/bench/lib/role-hook.js <main.js>` (role-hook: asked over the IPC channel, it runs a full GC and answers `process.memoryUsage()`, as the baseline servers do; the CPU profile is sliced to the measured windows below). Every server is profiled the same way, so the profiler\'s small overhead is on both sides of each ratio.',
