@@ -8,7 +8,7 @@
 // tick (counts, ~20 per second while messages flow), snap, samples.
 import { connect, type Socket } from 'node:net';
 import { hrUs, wallMs } from './lib/stats';
-import { clientFrame, eachPacket, HEADER_LEN, OP_AUTH, OP_AUTH_REPLY, OP_BENCH, OP_DISCONNECT, OP_HEARTBEAT, packet, parseBody, sioFrameLength } from './lib/wire';
+import { benchPacketLen, clientFrame, eachPacket, OP_AUTH, OP_AUTH_REPLY, OP_BENCH, OP_DISCONNECT, OP_HEARTBEAT, OP_MESSAGE, packet, parseBody, sioFrameLength, streamPayload } from './lib/wire';
 
 export type ClientKind = 'imgate' | 'bare' | 'sio';
 
@@ -27,6 +27,8 @@ export interface ConnectCmd {
   heartbeatMs: number;
   bodySize: number;
   timeoutMs: number;
+  /** Opt in to reliable delivery (`"delivery": true` in op 7): room messages then come as op 27 in the room's stream. */
+  delivery?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -221,6 +223,11 @@ function slowFrame(c: Conn, op: number, payload: Buffer): void {
   }
   eachPacket(payload, (pop, body) => {
     if (pop === OP_BENCH) verify(c, body.toString('latin1'));
+    else if (pop === OP_MESSAGE) {
+      const m = streamPayload(body);
+      if (m?.operation === OP_BENCH) verify(c, m.payload.toString('latin1'));
+      else sample.bad++;
+    }
   });
 }
 
@@ -237,7 +244,7 @@ function slowData(c: Conn, chunk: Buffer): void {
     c.buf = c.buf.subarray(end + 4);
     c.state = 'auth';
     if (cmd.kind !== 'sio') {
-      const auth = JSON.stringify({ mid: c.mid, room_id: cmd.room, platform: 'bench', accepts: [OP_BENCH] });
+      const auth = JSON.stringify({ mid: c.mid, room_id: cmd.room, platform: 'bench', accepts: [OP_BENCH], ...(cmd.delivery ? { delivery: true } : {}) });
       c.socket.write(clientFrame(2, packet(OP_AUTH, Buffer.from(auth))));
     }
   }
@@ -293,7 +300,8 @@ function open(i: number): Promise<void> {
 }
 
 async function connectAll(): Promise<void> {
-  packetLen = HEADER_LEN + cmd.bodySize;
+  // An opted-in client's room messages are op 27 in the room's stream (`r:<room>`), one length too.
+  packetLen = benchPacketLen(cmd.bodySize, cmd.delivery ? `r:${cmd.room}` : undefined);
   sioLen = sioFrameLength(cmd.bodySize);
   const started = performance.now();
   const progress = setInterval(() => process.send?.({ type: 'progress', connected: stats.connected, failed: stats.failed }), 500);

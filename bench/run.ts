@@ -4,7 +4,8 @@
 // Options: --quick, --rounds N, --members N (fan-out room and first memory point), --settle S
 // (seconds before each memory sample), --credit N (messages the driver may run ahead), --no-doc,
 // --report <results.json> (rewrite the docs from a saved run), --memory-only (the memory section
-// and the heap snapshots, printed, no docs: for working on per-connection memory).
+// and the heap snapshots, printed, no docs: for working on per-connection memory), --streams-only
+// (reliable delivery on vs off alone, printed, no docs).
 import 'reflect-metadata';
 import { freePorts, repoRoot } from '@imgate/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { type LatencyResult, midsLatency, roomLatency } from './sections/latency
 import { ipcMemory, measureMemory, type MemResult } from './sections/memory';
 import { sleep } from './lib/stats';
 import { heapBreakdown, type HeapBreakdown } from './sections/heap';
+import { streamsSection, type StreamsOptions } from './sections/streams';
+import { streamsConsole } from './lib/report-streams';
 import { bareSender, cometSender, httpRoomSender, sioSender } from './sections/senders';
 
 const BODY = 128;
@@ -94,19 +97,38 @@ async function main(): Promise<void> {
   log(`imgate bench, ${m.name} mode: ${cores} cores, Node ${mach.node}, ${mach.cpu}; logs and profiles in ${out}`);
   log(`  memory at ${m.members} and ${m.memMax} connections; fan-out to ${m.members} members, ${m.rounds} rounds of ${m.warmupMs / 1000}+${m.windowMs / 1000} s; latency at ${m.mids.rate}/s and ${m.room.rate}/s`);
 
+  const streamsOpts: StreamsOptions = {
+    logDir: out,
+    profileDir,
+    members: m.members,
+    settleMs: m.settleMs,
+    rounds: m.rounds,
+    fanout: { bodySize: BODY, credit: m.credit, warmupMs: m.warmupMs, windowMs: m.windowMs, drainMs: 30_000, cores },
+    mids: m.mids,
+    pool: { perProcess: PER_PROCESS, sampleEvery: SAMPLE_EVERY, bodySize: BODY },
+  };
+  if (process.argv.includes('--streams-only')) {
+    log('reliable delivery: streams on vs off (only)');
+    const streams = await streamsSection(streamsOpts, log);
+    writeFileSync(join(out, 'streams.json'), JSON.stringify(streams, null, 2));
+    console.log(streamsConsole(streams).join('\n'));
+    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
+
   const flags = serverFlags(profileDir);
   const pools: ClientPool[] = [];
   let cluster: BenchCluster | undefined;
   try {
     // ---- servers ------------------------------------------------------------------------------
-    log('[1/4] starting servers: logic, comet, job (real Redis + Kafka) and a bare ws server');
+    log('[1/5] starting servers: logic, comet, job (real Redis + Kafka) and a bare ws server');
     cluster = await startBenchCluster({ logDir: out, profileDir });
     const [barePort, sioPort] = await freePorts(2);
     const bare = new BenchProc('bare-ws', join(distDir(), 'bench/baselines/bare-ws.js'), { execArgv: flags, args: [String(barePort)], logFile: join(out, 'bare-ws.log'), cwd: out });
     await bare.next('ready', 10_000);
 
     // ---- memory -------------------------------------------------------------------------------
-    log(`[2/4] memory per idle authenticated connection at ${m.members} and ${m.memMax}`);
+    log(`[2/5] memory per idle authenticated connection at ${m.members} and ${m.memMax}`);
     const clientBase = { perProcess: PER_PROCESS, sampleEvery: SAMPLE_EVERY, bodySize: BODY, logDir: out };
     const mem = await measureMemory(
       [
@@ -125,7 +147,7 @@ async function main(): Promise<void> {
     }
 
     // ---- fan-out ------------------------------------------------------------------------------
-    log(`[3/4] room fan-out to ${m.members} members: starting Socket.IO (server + publisher, Redis adapter)`);
+    log(`[3/5] room fan-out to ${m.members} members: starting Socket.IO (server + publisher, Redis adapter)`);
     const key = `bench-sio-${cluster.run}`;
     const sioServer = new BenchProc('socketio-server', join(distDir(), 'bench/baselines/socketio-server.js'), {
       execArgv: flags,
@@ -182,7 +204,7 @@ async function main(): Promise<void> {
     for (const s of fanout) if (s.key !== 'full' && s.verify.reordered) notes.push(`${s.label}: ${s.verify.reordered} messages arrived after a later one at sampled connections.`);
 
     // ---- latency ------------------------------------------------------------------------------
-    log('[4/4] what a connection keeps on the heap (snapshots), then push latency through the full path');
+    log('[4/5] what a connection keeps on the heap (snapshots), then push latency through the full path');
     await sioPool.close();
     await Promise.all([sioServer.stop(), publisher.stop()]);
     const heaps: HeapBreakdown[] = [];
@@ -200,9 +222,16 @@ async function main(): Promise<void> {
     heaps.unshift(await cometHeap(c, cometMem.pool, out));
 
     // ---- profiles and report ------------------------------------------------------------------
-    log('stopping; reading CPU profiles');
+    log('stopping the first cluster');
     await c.stop();
     cluster = undefined;
+
+    // ---- reliable delivery: streams on vs off -------------------------------------------------
+    log('[5/5] reliable delivery: streams on vs off (two more clusters, the first one stopped)');
+    const streams = await streamsSection(streamsOpts, log);
+    for (const s of streams.fanout) if (s.verify.gaps || s.verify.dups || s.verify.bad) notes.push(`${s.label}: sampled connections saw ${s.verify.gaps} missing, ${s.verify.dups} repeated and ${s.verify.bad} malformed messages.`);
+    for (const l of [streams.latency.on, streams.latency.off]) if (l.samples < l.sent || l.httpErrors) notes.push(`${l.label}: ${l.samples} of ${l.sent} pushes timed, ${l.httpErrors} HTTP errors.`);
+    log('reading CPU profiles');
     const windows = (k: SystemKey) => sys({ fanout } as BenchResults, k)?.runs.map((r) => r.window) ?? [];
     const profiles: ProfileReport[] = [];
     const addProfile = (system: SystemKey, name: string, pid: number) => {
@@ -234,6 +263,7 @@ async function main(): Promise<void> {
       fanout,
       latency,
       profiles,
+      streams,
       notes,
     };
     writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));

@@ -14,6 +14,8 @@ export interface PoolOptions {
   sampleEvery: number;
   bodySize: number;
   logDir: string;
+  /** The clients opt in to reliable delivery (op 27 packets). */
+  delivery?: boolean;
 }
 
 export interface Snapshot {
@@ -86,6 +88,7 @@ export class ClientPool {
           heartbeatMs: 60_000,
           bodySize: opts.bodySize,
           timeoutMs: 60_000,
+          delivery: opts.delivery,
         };
         p.send(cmd as unknown as Record<string, unknown>);
         return p.next<{ connected: number; failed: number; error: string }>('connected', 180_000);

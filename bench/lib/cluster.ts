@@ -38,7 +38,11 @@ export async function waitReady(url: string, proc: BenchProc, timeoutMs: number)
   throw new Error(`${url} not ready within ${timeoutMs} ms (last: ${last})\n${proc.output.slice(-3000)}`);
 }
 
-export async function startBenchCluster(opts: { logDir: string; profileDir: string; cometFlags?: string[] }): Promise<BenchCluster> {
+/**
+ * `label` prefixes the log files (two clusters side by side); `logicEnv` adds settings to logic's
+ * (e.g. LOGIC_STREAMS=off).
+ */
+export async function startBenchCluster(opts: { logDir: string; profileDir: string; cometFlags?: string[]; label?: string; logicEnv?: Record<string, string> }): Promise<BenchCluster> {
   const run = `bench-${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     LOG_LEVEL: 'warn',
@@ -56,6 +60,7 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
   };
   const flags = serverFlags(opts.profileDir);
   const main = (role: string) => join(distDir(), 'apps', role, 'src/main.js');
+  const logFile = (role: string) => join(opts.logDir, `${opts.label ? `${opts.label}-` : ''}${role}.log`);
   const started: BenchProc[] = [];
   // comet first (it tells logic about every connection it drops), logic last.
   const stop = async () => {
@@ -65,8 +70,8 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     const [logicHttp, logicGrpc, jobHttp, tcp, ws, cometGrpc, cometHttp, kcp] = await freePorts(8);
     const logic = new BenchProc('logic', main('logic'), {
       execArgv: flags,
-      env: { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` },
-      logFile: join(opts.logDir, 'logic.log'),
+      env: { ...env, ...opts.logicEnv, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` },
+      logFile: logFile('logic'),
       cwd: opts.logDir,
     });
     started.push(logic);
@@ -83,7 +88,7 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
         COMET_KCP_PORT: String(kcp),
         COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
       },
-      logFile: join(opts.logDir, 'comet.log'),
+      logFile: logFile('comet'),
       cwd: opts.logDir,
     });
     started.push(comet);
@@ -91,7 +96,7 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     const job = new BenchProc('job', main('job'), {
       execArgv: flags,
       env: { ...env, JOB_HTTP_PORT: String(jobHttp) },
-      logFile: join(opts.logDir, 'job.log'),
+      logFile: logFile('job'),
       cwd: opts.logDir,
     });
     started.push(job);

@@ -23,8 +23,8 @@ export function writeDocs(r: BenchResults): void {
     {
       title: `Room fan-out, ${(r.fanout[0]?.members ?? 0).toLocaleString('en-US')} members`,
       unit: 'messages delivered per second (higher is better)',
-      groups: r.fanout.map((s) => ({ bare: 'bare ws', comet: 'comet alone', full: 'full path', sio: 'Socket.IO' })[s.key]),
-      series: [{ name: 'median run', color: '#2b6cb0', colors: r.fanout.map((s) => ({ bare: '#a0aec0', comet: '#2b6cb0', full: '#2f855a', sio: '#c05621' })[s.key]), values: r.fanout.map((s) => s.median) }],
+      groups: r.fanout.map((s) => ({ bare: 'bare ws', comet: 'comet alone', full: 'full path', sio: 'Socket.IO', 'streams-on': 'streams on', 'streams-off': 'streams off' })[s.key]),
+      series: [{ name: 'median run', color: '#2b6cb0', colors: r.fanout.map((s) => ({ bare: '#a0aec0', comet: '#2b6cb0', full: '#2f855a', sio: '#c05621', 'streams-on': '#2f855a', 'streams-off': '#a0aec0' })[s.key]), values: r.fanout.map((s) => s.median) }],
     },
     {
       title: 'Push latency, full path',

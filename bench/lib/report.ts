@@ -1,8 +1,10 @@
 import type { SystemKey, SystemResult } from '../sections/fanout';
 import type { HeapBreakdown } from '../sections/heap';
 import { heapFindings, heapSection } from './report-heap';
+import { streamsConsole, streamsMarkdown } from './report-streams';
 import type { LatencyResult } from '../sections/latency';
 import type { MemResult } from '../sections/memory';
+import type { StreamsResult } from '../sections/streams';
 import type { Machine } from './machine';
 import type { ProfileSummary } from './profile';
 import { fmt, fmtInt } from './stats';
@@ -30,6 +32,8 @@ export interface BenchResults {
   fanout: SystemResult[];
   latency: LatencyResult[];
   profiles: ProfileReport[];
+  /** Reliable delivery's cost (issue 11); absent in results saved before it was measured. */
+  streams?: StreamsResult;
   notes: string[];
 }
 
@@ -117,7 +121,8 @@ export function consoleTable(r: BenchResults): string {
   for (const s of r.fanout) lines.push(`  ${s.label.padEnd(34)} ${fmtInt(s.median).padStart(11)} msgs/s  (${fmt(s.median / bare)}x bare ws)  cpu: ${cpuText(cpuSplit(s))}`);
   lines.push('', 'Push latency through the full path:');
   for (const l of r.latency) lines.push(`  ${l.label.padEnd(34)} @ ${l.rate}/s: p50 ${fmt(l.p50, 1)} ms  p99 ${fmt(l.p99, 1)} ms  p999 ${fmt(l.p999, 1)} ms  (${fmtInt(l.samples)} samples)`);
-  lines.push('', 'Targets:');
+  if (r.streams) lines.push(...streamsConsole(r.streams));
+  lines.push('', 'Targets (issue 3):');
   for (const t of targets(r)) lines.push(`  ${t.name.padEnd(62)} ${fmt(t.ratio)}x (${t.kind === 'max' ? '<=' : '>='} ${t.bound}x)  ${verdict(t).replace(/\*/g, '')}`);
   return lines.join('\n');
 }
@@ -196,6 +201,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
   L.push('| target | measured ratio | bound | figures | result |', '|---|---:|---:|---|---|');
   for (const t of targets(r)) L.push(`| ${t.name} | ${fmt(t.ratio)}× | ${t.kind === 'max' ? '≤' : '≥'} ${t.bound}× | ${t.detail} | ${verdict(t)} |`);
   L.push('');
+  if (r.streams) L.push('Issue 11\'s targets (what reliable delivery costs: streams on vs off) are in section 4.', '');
   const notes = boundNotes(r);
   if (notes.length) L.push('Where a target is missed, by how much and what bounded it in this run (more under *Where the time goes*):', '', ...notes, '');
   L.push('## Machine', '');
@@ -205,7 +211,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
     '',
   );
   L.push('## How it was run', '');
-  L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', '```', '');
+  L.push('```sh', 'npm run bench              # full mode', 'npm run bench -- --quick   # quick mode (also: npm run bench:quick)', 'npm run bench -- --quick --streams-only   # section 4 alone, printed, no docs', '```', '');
   L.push(
     '`npm run bench` builds (`npm run build`), ensures Redis and Kafka (`bash scripts/services.sh up`), raises the open-files limit to the hard limit, then runs `node dist/bench/run.js`. The servers under test run as their own processes, started as',
     '`node --expose-gc --cpu-prof --cpu-prof-dir=<out>/profiles -r dist/bench/lib/role-hook.js <main.js>` (role-hook: asked over the IPC channel, it runs a full GC and answers `process.memoryUsage()`, as the baseline servers do; the CPU profile is sliced to the measured windows below). Every server is profiled the same way, so the profiler\'s small overhead is on both sides of each ratio.',
@@ -308,6 +314,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
       '',
     );
   }
+  if (r.streams) L.push(...streamsMarkdown(r.streams, 4, r.bodySize));
   L.push('## Where the time goes (CPU profiles of the fan-out windows)', '');
   L.push('Self time of each server process\'s main thread, from `--cpu-prof`, counting only the samples inside that system\'s measured windows. *(program)* is V8/native work outside JavaScript; native functions without a file (e.g. `writeBuffer`, `writev`) are the socket write system calls.', '');
   L.push(...profileSection(r));

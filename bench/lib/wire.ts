@@ -8,6 +8,23 @@ export const OP_DISCONNECT = 6;
 export const OP_AUTH = 7;
 export const OP_AUTH_REPLY = 8;
 export const OP_BENCH = 1000;
+/** Reliable delivery's message (docs/delivery.md): stream, epoch, offset, id, operation, payload. */
+export const OP_MESSAGE = 27;
+/** Op 27's fixed fields besides the stream name: streamLen u8, epoch u32, offset u64, id u64, operation u32. */
+const STREAM_FIXED = 1 + 4 + 8 + 8 + 4;
+
+/** Bytes of one packet carrying a `bodySize` message: goim's op 1000, or op 27 in `stream` for an opted-in client. */
+export function benchPacketLen(bodySize: number, stream?: string): number {
+  return HEADER_LEN + bodySize + (stream === undefined ? 0 : STREAM_FIXED + Buffer.byteLength(stream));
+}
+
+/** An op-27 body's business operation and payload, or undefined when it is too short. */
+export function streamPayload(body: Buffer): { operation: number; payload: Buffer } | undefined {
+  if (body.length < STREAM_FIXED) return undefined;
+  const at = 1 + body[0] + 4 + 8 + 8;
+  if (body.length < at + 4) return undefined;
+  return { operation: body.readUInt32BE(at), payload: body.subarray(at + 4) };
+}
 
 /** A goim packet with the 16-byte header (no checksum). */
 export function packet(op: number, body: Uint8Array, seq = 0): Buffer {

@@ -4,7 +4,8 @@ import { fmtInt, hrUs, median, sleep, wallMs } from '../lib/stats';
 import { messageBody } from '../lib/wire';
 import type { Send } from './senders';
 
-export type SystemKey = 'bare' | 'comet' | 'full' | 'sio';
+/** The systems compared; `streams-on`/`streams-off` are the full path with and without reliable delivery (bench/sections/streams.ts). */
+export type SystemKey = 'bare' | 'comet' | 'full' | 'sio' | 'streams-on' | 'streams-off';
 
 export interface FanoutSystem {
   key: SystemKey;

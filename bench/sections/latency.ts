@@ -1,7 +1,7 @@
-import { bodyText, post, ProtoClient } from '@imgate/testing';
+import { bodyText, post, ProtoClient, streamMessageOf } from '@imgate/testing';
 import type { ClientPool } from '../lib/client-pool';
 import { quantile, sleep, wallMs } from '../lib/stats';
-import { messageBody } from '../lib/wire';
+import { messageBody, OP_BENCH, OP_MESSAGE } from '../lib/wire';
 import type { Send } from './senders';
 
 export interface LatencyResult {
@@ -21,7 +21,7 @@ export interface LatencyResult {
   httpP99?: number;
 }
 
-function summarize(label: string, rate: number, sent: number, lat: number[], httpErrors: number, http?: number[]): LatencyResult {
+export function summarize(label: string, rate: number, sent: number, lat: number[], httpErrors: number, http?: number[]): LatencyResult {
   const s = [...lat].sort((a, b) => a - b);
   const h = http ? [...http].sort((a, b) => a - b) : undefined;
   return {
@@ -65,11 +65,24 @@ export interface MidsLatencyOptions {
   log: (line: string) => void;
 }
 
+/** What one run of pushes to users measured: latencies and HTTP answer times in ms. */
+export interface MidsSamples {
+  latencies: number[];
+  http: number[];
+  httpErrors: number;
+}
+
 /**
  * Push latency to single users: HTTP push to logic -> Kafka -> job -> comet -> WebSocket client,
  * clients in this process (one clock for send and receipt), pushes on a fixed schedule.
  */
 export async function midsLatency(o: MidsLatencyOptions): Promise<LatencyResult> {
+  const r = await midsSamples(o);
+  return summarize('push to a user (mids)', o.rate, o.pushes, r.latencies, r.httpErrors, r.http);
+}
+
+/** {@link midsLatency}'s measurement, unsummarized (runs can be pooled). */
+export async function midsSamples(o: MidsLatencyOptions): Promise<MidsSamples> {
   const conns = await Promise.all(
     Array.from({ length: o.clients }, async (_, i) => {
       const c = await ProtoClient.ws(o.wsUrl);
@@ -84,8 +97,10 @@ export async function midsLatency(o: MidsLatencyOptions): Promise<LatencyResult>
     let httpErrors = 0;
     for (const c of conns) {
       c.onPacket = (p) => {
-        if (p.op !== 1000) return;
-        const t = sentAt.get(bodyText(p));
+        // An opted-in client (auth body with delivery: true) gets op 27 with the message inside.
+        const m = p.op === OP_MESSAGE ? streamMessageOf(p) : undefined;
+        if ((m?.operation ?? p.op) !== OP_BENCH) return;
+        const t = sentAt.get(m ? Buffer.from(m.payload).toString() : bodyText(p));
         if (t !== undefined) latencies.push(performance.now() - t);
       };
     }
@@ -105,7 +120,7 @@ export async function midsLatency(o: MidsLatencyOptions): Promise<LatencyResult>
     });
     const deadline = Date.now() + 30_000;
     while (latencies.length < o.pushes && Date.now() < deadline) await sleep(50);
-    return summarize('push to a user (mids)', o.rate, o.pushes, latencies, httpErrors, http);
+    return { latencies, http, httpErrors };
   } finally {
     for (const c of conns) c.close();
   }

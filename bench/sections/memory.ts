@@ -62,8 +62,8 @@ function mib(b: number): string {
 
 /**
  * Servers side by side, each idle, then with `counts[0]` authenticated connections in the room
- * (kept: they are the room of the fan-out runs), then `counts[1]` with the rest in another room
- * (closed afterwards). Per connection = (memory with N − memory idle) / N.
+ * (kept: they are the room of the fan-out runs), then, if given, `counts[1]` with the rest in
+ * another room (closed afterwards). Per connection = (memory with N − memory idle) / N.
  *
  * Samples are taken with all servers idle, at least `settleMs` after the last connection opened,
  * and then every 2 s until no server holds much committed-but-free V8 heap (at most 2 × settleMs):
@@ -73,7 +73,7 @@ function mib(b: number): string {
  */
 export async function measureMemory(
   targets: MemTarget[],
-  counts: [number, number],
+  counts: [number] | [number, number],
   settleMs: number,
   log: (line: string) => void,
 ): Promise<{ results: MemResult[]; pools: ClientPool[] }> {
@@ -112,6 +112,7 @@ export async function measureMemory(
     for (const t of targets) pools.push(await ClientPool.start({ ...t.pool, name: t.name, total: counts[0], room: t.room, firstMid: t.firstMid }, log));
     log(`    ${counts[0]} connections on each server: waiting ${settleMs / 1000} s for them to settle`);
     record(counts[0], await sampleAll());
+    if (counts.length === 1) return { results, pools };
     const extras: ClientPool[] = [];
     try {
       for (const t of targets) extras.push(await ClientPool.start({ ...t.pool, name: `${t.name}-extra`, total: counts[1] - counts[0], room: t.idleRoom, firstMid: t.firstMid + counts[0] }, log));

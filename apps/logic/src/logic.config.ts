@@ -34,6 +34,8 @@ export interface LogicConfig {
 }
 
 export interface DeliveryConfig {
+  /** `LOGIC_STREAMS=off`: no history; pushes keep their ids, records carry no positions, the opt-in is ignored. */
+  streams: boolean;
   userHistorySize: number;
   userHistoryTtlSec: number;
   roomHistorySize: number;
@@ -66,6 +68,7 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
     onlineTtlMs: env.int('LOGIC_ONLINE_TTL_MS', 30_000, 1_000, 3_600_000),
     onlineRefreshMs: env.int('LOGIC_ONLINE_REFRESH_MS', 1_000, 100, 60_000),
     delivery: {
+      streams: env.oneOf('LOGIC_STREAMS', ['on', 'off'] as const, 'on') === 'on',
       userHistorySize: env.int('LOGIC_USER_HISTORY_SIZE', 1_000, 1, 100_000),
       userHistoryTtlSec: env.int('LOGIC_USER_HISTORY_TTL_SEC', 604_800, 1, 90 * 86_400),
       roomHistorySize: env.int('LOGIC_ROOM_HISTORY_SIZE', 300, 1, 100_000),

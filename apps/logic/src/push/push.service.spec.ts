@@ -16,9 +16,9 @@ import { PushService } from './push.service';
 
 const NOW = Date.UTC(2026, 5, 1);
 
-async function setup(over: { streams?: StreamRepository } = {}) {
+async function setup(over: { streams?: StreamRepository; env?: Record<string, string> } = {}) {
   const clock = { now: () => NOW };
-  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev' }));
+  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', ...over.env }));
   const sessions = new MemorySessionRepository(clock);
   const queue = new MemoryQueue();
   const streams = new MemoryStreamRepository(clock);
@@ -106,6 +106,20 @@ describe('PushService', () => {
     assert.ok(r.positions[0].epoch > 0);
     assert.deepEqual([k.positions, all.positions], [[], []]);
     assert.match(k.id, /^\d+$/);
+  });
+
+  it('with LOGIC_STREAMS=off keeps no history: ids still, records without positions', async () => {
+    const { push, sessions, streams, records } = await setup({ env: { LOGIC_STREAMS: 'off' } });
+    await sessions.add(1, 'k1', 'comet-a', 60);
+    const results = [await push.pushMids([1, 2], 1000, body), await push.pushRoom('live://9', 1000, body)];
+    for (const r of results) assert.match(r.id, /^\d+$/);
+    assert.deepEqual(results[0].offline, ['2']);
+    assert.deepEqual(records().map((r) => [r.id, r.keys, r.positions]), [
+      [results[0].id, ['k1'], []],
+      [results[1].id, [], []],
+    ]);
+    const heads = await streams.heads(['u:1', 'u:2', 'r:live://9']);
+    assert.deepEqual([...heads.values()].map((h) => h.head), [0n, 0n, 0n]);
   });
 
   it('answers 503 (UNAVAILABLE) when the history store fails, writes no record, and frees the idempotency key', async () => {

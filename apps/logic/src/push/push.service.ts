@@ -171,11 +171,12 @@ export class PushService {
       for (const [key, server] of sessions.get(mid) ?? []) {
         const at = byServer.get(server) ?? { keys: [], positions: [] };
         at.keys.push(key);
-        at.positions.push(position(appended[i]));
+        const a = appended[i];
+        if (a) at.positions.push(position(a));
         byServer.set(server, at);
       }
     });
-    const records = [...byServer].map(([server, at]) => this.pushRecord(server, at.keys, operation, body, id, at.positions));
+    const records = [...byServer].map(([server, at]) => this.pushRecord(server, at.keys, operation, body, id, at.positions.length ? at.positions : undefined));
     await this.send(records);
     return { records: records.length, offline: mids.filter((m) => !sessions.has(m)).map(String) };
   }
@@ -183,7 +184,7 @@ export class PushService {
   private async pushRoomNow(room: string, operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
     const [at] = await this.append([{ stream: roomStream(room), id, operation, body }]);
     stored();
-    const value = encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions: [position(at)] });
+    const value = encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions: at ? [position(at)] : undefined });
     // Keyed by room: one room's messages share a partition and keep their order.
     await this.send([{ key: room, value }]);
     return { records: 1, offline: [] };
@@ -206,7 +207,9 @@ export class PushService {
     };
   }
 
-  private async append(items: Parameters<StreamRepository['append']>[0]): Promise<Appended[]> {
+  /** With streams off nothing is kept: no positions (undefined), so the records are goim's. */
+  private async append(items: Parameters<StreamRepository['append']>[0]): Promise<Array<Appended | undefined>> {
+    if (!this.config.delivery.streams) return items.map(() => undefined);
     try {
       return await this.streams.append(items);
     } catch (err) {

@@ -44,6 +44,16 @@ describe('SessionService.connect', () => {
     assert.equal((await service.connect('comet-a', body({ mid: 1, delivery: true }), '')).device, 'default');
   });
 
+  it('with LOGIC_STREAMS=off ignores the opt-in: goim\'s reply', async () => {
+    const { service } = setup({ LOGIC_AUTH_MODE: 'dev', LOGIC_STREAMS: 'off' });
+    const reply = await service.connect('comet-a', body({ mid: 1, room_id: 'live://1', delivery: true, device: 'd1' }), '127.0.0.1');
+    assert.deepEqual([reply.mid, reply.delivery, reply.device, reply.heads], [1, undefined, undefined, undefined]);
+  });
+
+  it('refuses a LOGIC_STREAMS that is neither on nor off, naming it', () => {
+    assert.throws(() => setup({ LOGIC_AUTH_MODE: 'dev', LOGIC_STREAMS: 'yes' }), /LOGIC_STREAMS/);
+  });
+
   it('takes the token\'s device claim when the body names none', async () => {
     const { service } = setup({ LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: TEST_JWT_SECRET });
     const reply = await service.connect('comet-a', body({ token: await signHs256({ mid: 4, device: 'tablet' }), platform: 'web', delivery: true }), '');

@@ -43,8 +43,8 @@ export class SessionService {
       heartbeatMinSec: this.config.heartbeatMinSec,
       heartbeatStepSec: this.config.heartbeatStepSec,
     };
-    // Without the opt-in the reply is goim's, unchanged.
-    return id.delivery ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
+    // Without the opt-in (or with streams off) the reply is goim's, unchanged.
+    return id.delivery && this.config.delivery.streams ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
   }
 
   /** The current head of the client's user stream (mid > 0) and of its auth room's stream (if any). */
