@@ -81,7 +81,9 @@ describe('reliable delivery under chaos: resets, a killed comet, a killed job, a
       accepts: [1000],
       delivery: true,
       watchNetwork: false,
-      backoff: { baseMs: 300 },
+      // Connections reset every few seconds never count as stable (backoff.stableMs): without a
+      // low cap the backoff would reach 30 s, longer than the room's history lasts at 40/s.
+      backoff: { baseMs: 300, capMs: 3_000 },
       nodeSkipMs: 3_000,
     });
     const t: Tracked = { mid, transport, client, seen: [], recoveryFailed: [], connects: [], drops: [] };
