@@ -6,3 +6,4 @@ export * from './ports';
 export * from './processes';
 export * from './proto-client';
 export * from './metrics';
+export * from './tcp-proxy';
