@@ -68,7 +68,10 @@ export class AckForwarder implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.ackFlushMs);
+    // An idle comet allocates nothing here (no promise per tick), so V8 can give back its young-generation pages.
+    this.timer = setInterval(() => {
+      if (this.pending.size > 0) void this.flush();
+    }, this.config.ackFlushMs);
     this.timer.unref();
   }
 
