@@ -8,7 +8,7 @@
 // which leaves specs, tests and bench out: what the runtime image holds. The SDK (packages/sdk)
 // and the demo chat that uses its browser build come first.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,13 +27,30 @@ if (unknown.length) {
   process.exit(2);
 }
 
+/** Compiled files that still require an @imgate/* path alias. */
+function unresolved(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'demo') unresolved(p, out);
+    } else if (p.endsWith('.js') && /require\("@imgate\//.test(readFileSync(p, 'utf8'))) out.push(p.slice(root.length + 1));
+  }
+  return out;
+}
+
 try {
   run(process.execPath, ['packages/sdk/scripts/build.mjs']);
   run(bin('nest'), ['build', ...(named.length ? named : apps)]);
-  if (dev) {
-    // One tsc over everything into the same tree: specs, e2e tests, libs/testing and bench beside the roles.
-    run(bin('tsc'), ['-p', 'tsconfig.json']);
-    run(bin('tsc-alias'), ['-p', 'tsconfig.json']);
+  // One tsc over everything into the same tree: specs, e2e tests, libs/testing and bench beside the roles.
+  if (dev) run(bin('tsc'), ['-p', 'tsconfig.json']);
+  // The @imgate/* paths become relative requires. Nest's own rewrite leaves alone the ones npm
+  // workspaces also link into node_modules (@imgate/protocol, @imgate/kcp), whose packages point
+  // at TypeScript sources Node cannot run.
+  run(bin('tsc-alias'), ['-p', 'tsconfig.json']);
+  const left = unresolved(join(root, 'dist'));
+  if (left.length) {
+    console.error(`build: @imgate/* imports left in the output (Node would load TypeScript sources):\n  ${left.join('\n  ')}`);
+    throw new Error('unresolved imports');
   }
   run(process.execPath, ['scripts/build-demo.mjs']);
 } catch {
