@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TEST_JWT_SECRET } from './jwt';
+import { TEST_API_KEY, TEST_JWT_SECRET, apiHeaders } from './jwt';
 import { freePorts } from './ports';
 import { RoleProcess, testOutputDir, waitHttpOk } from './processes';
 
@@ -49,6 +49,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     REGISTRY_TTL_MS: '3000',
     LOGIC_AUTH_MODE: 'jwt',
     LOGIC_JWT_SECRET: TEST_JWT_SECRET,
+    LOGIC_API_KEYS: TEST_API_KEY,
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
@@ -101,12 +102,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/** POSTs to logic and returns status + parsed JSON. */
-export async function post(url: string, body: string | object, contentType?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+/** POSTs to logic with the test API key and returns status + parsed JSON. */
+export async function post(url: string, body: string | object, contentType?: string, headers: Record<string, string> = apiHeaders()): Promise<{ status: number; json: Record<string, unknown> }> {
   const isJson = typeof body === 'object';
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': contentType ?? (isJson ? 'application/json' : 'text/plain') },
+    headers: { 'Content-Type': contentType ?? (isJson ? 'application/json' : 'text/plain'), ...headers },
     body: isJson ? JSON.stringify(body) : body,
   });
   const text = await res.text();
