@@ -1,6 +1,7 @@
 export * from './clock';
 export * from './env';
 export * from './infra.config';
+export * from './redis-target';
 export * from './logger';
 export * from './grpc/rpc-error';
 export * from './grpc/grpc-server';

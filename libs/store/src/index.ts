@@ -5,3 +5,4 @@ export * from './redis-comet-registry';
 export * from './online.repository';
 export * from './memory-online.repository';
 export * from './redis-online.repository';
+export * from './slot-safe-pipeline';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { clusterUrl } from '@imgate/common';
 import { TEST_API_KEY, TEST_JWT_SECRET, apiHeaders } from './jwt';
 import { freePorts } from './ports';
 import { RoleProcess, testOutputDir, waitHttpOk } from './processes';
@@ -32,7 +33,18 @@ export interface ClusterOptions {
 }
 
 /**
- * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
+ * The Redis the tests run against: REDIS_URL (default local), or with REDIS_CLUSTER_NODES set the
+ * Redis Cluster on those nodes, as a `redis+cluster://` URL. Roles get it as REDIS_URL (not as
+ * REDIS_CLUSTER_NODES), so a test that points a cluster at its own Redis through `env` still can.
+ */
+export function testRedisUrl(): string {
+  const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const nodes = process.env.REDIS_CLUSTER_NODES?.split(',').map((n) => n.trim()).filter(Boolean);
+  return nodes?.length ? clusterUrl(base, nodes) : base;
+}
+
+/**
+ * logic, N comets and job as separate processes against the real Redis and Kafka (testRedisUrl() /
  * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
  */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
@@ -40,7 +52,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dir = testOutputDir(opts.name);
   const env: Record<string, string> = {
     LOG_LEVEL: 'info',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: testRedisUrl(),
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     REDIS_PREFIX: `t:${run}:`,
     KAFKA_PUSH_TOPIC: `imgate-push-${run}`,
