@@ -22,9 +22,10 @@ export function createRedis(url: string, logger: Logger): RedisClient {
     const cluster = new Cluster(target.nodes, {
       lazyConnect: true,
       enableOfflineQueue: true,
-      // Commands issued in one tick go to each node as one pipeline: the cross-slot batches of the
-      // repositories cost one round trip per node, as a pipeline does on one server.
-      enableAutoPipelining: true,
+      // No auto-pipelining: ioredis retries a pipeline on MOVED only when every command in it got
+      // the same redirection, so after a failover a batch mixing slots would fail to its callers.
+      // Single commands follow MOVED/ASK themselves.
+      enableAutoPipelining: false,
       clusterRetryStrategy: RETRY,
       // A master that died: retry on the slot's new owner (failover takes cluster-node-timeout + an election).
       retryDelayOnFailover: 300,

@@ -7,8 +7,9 @@ type Replies = Array<[Error | null, unknown]>;
  * ioredis' Cluster runs a pipeline on one node only ("All keys in the pipeline should belong to the
  * same slots allocation group"), but the repositories batch commands for many users, rooms and
  * comets in one pipeline. The wrapped client's `pipeline()` records the commands and, on exec,
- * issues each on the cluster: auto-pipelining sends those bound for one node as one pipeline, in
- * order, and the replies come back in the order queued, as `[error, reply]` pairs like a pipeline's.
+ * issues each on the cluster at once (one round trip in all, each command following MOVED/ASK on
+ * its own through a failover); the replies come back in the order queued, as `[error, reply]` pairs
+ * like a pipeline's. Commands on one key keep their order (one connection per node).
  * Each command (and each script) still has to stay in one slot; MULTI stays native (one slot).
  * Everything else is the Cluster itself, so `instanceof Cluster` and events work unchanged.
  */
