@@ -67,7 +67,7 @@ export async function runFuzz(target: FuzzTarget, opts: FuzzOptions): Promise<Fu
       }
     }
     let http = opts.httpRequests;
-    for (let w = 0; w < 4; w++) {
+    for (let w = 0; w < concurrency; w++) {
       const r = rng.fork();
       workers.push((async () => {
         while (http-- > 0) await fuzzHttpOnce(target.logicUrl, r, api);
@@ -78,7 +78,7 @@ export async function runFuzz(target: FuzzTarget, opts: FuzzOptions): Promise<Fu
       { client: rawGrpcClient(`127.0.0.1:${target.cometGrpc}`), methods: grpcMethods('comet') },
     ];
     let calls = opts.grpcCalls;
-    for (let w = 0; w < 4; w++) {
+    for (let w = 0; w < concurrency; w++) {
       const r = rng.fork();
       workers.push((async () => {
         while (calls-- > 0) {
