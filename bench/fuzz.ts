@@ -23,7 +23,7 @@ export function printReport(r: FuzzReport): void {
   console.log(`  connections:  tcp ${r.wire.connections.tcp}, websocket ${r.wire.connections.ws}, kcp ${r.wire.connections.kcp}`);
   console.log(`  frame kinds:  ${Object.entries(r.wire.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  http:         ${r.api.http.requests} requests, status ${JSON.stringify(r.api.http.status)}`);
-  console.log(`  grpc:         ${r.api.grpc.calls} calls, codes ${JSON.stringify(r.api.grpc.codes)}`);
+  console.log(`  grpc:         ${r.api.grpc.calls} calls, codes ${JSON.stringify(r.api.grpc.codes)}, deadline exceeded by method ${JSON.stringify(r.api.grpc.deadlineByMethod)}`);
   for (const [metric, byReason] of Object.entries(r.refused)) console.log(`  ${metric}: ${JSON.stringify(byReason)}`);
   console.log(`  crashes:      ${r.alive ? 0 : 1} (process ${r.alive ? 'alive' : 'DEAD'})`);
   console.log(`  clean client: ${JSON.stringify(r.cleanClients)}`);

@@ -22,13 +22,14 @@ describe('fuzz (seeded, small)', () => {
     console.log(`fuzz seed ${SEED}: frames tcp ${frames.tcp} ws ${frames.ws} kcp ${frames.kcp}; http ${JSON.stringify(r.api.http.status)}; grpc ${JSON.stringify(r.api.grpc.codes)}; refused ${JSON.stringify(r.refused)}; heap ${(r.heapBefore / 2 ** 20).toFixed(1)} → ${(r.heapAfter / 2 ** 20).toFixed(1)} MiB in ${r.seconds.toFixed(0)} s`);
     assert.equal(r.alive, true, 'the process is alive');
     assert.deepEqual(r.cleanClients, { tcp: true, ws: true, kcp: true });
-    assert.ok(frames.tcp + frames.ws + frames.kcp >= FRAMES * 0.95, 'the frames were sent');
+    assert.ok(frames.tcp + frames.ws + frames.kcp >= FRAMES, 'the frames were sent');
     // Bad input ends connections with a reason the comet counts.
     const errors = r.refused.imgate_comet_protocol_errors_total ?? {};
     for (const reason of ['bad_header_len', 'packet_too_large', 'bad_checksum', 'op_before_auth']) assert.ok((errors[reason] ?? 0) > 0, `${reason} counted: ${JSON.stringify(errors)}`);
     assert.ok(Object.values(r.refused.imgate_comet_kcp_dropped_total ?? {}).reduce((a, b) => a + b, 0) > 0, 'bad KCP datagrams counted');
-    // Malformed API calls are refused, never a server error.
-    assert.equal(Object.entries(r.api.http.status).filter(([s]) => s.startsWith('5') || s === 'network-error').length, 0, JSON.stringify(r.api.http.status));
+    // Malformed API calls are refused, never a server error (a connection the server cut after a
+    // 413 shows as a network error on the client and is allowed).
+    assert.equal(Object.keys(r.api.http.status).filter((s) => s.startsWith('5')).length, 0, JSON.stringify(r.api.http.status));
     assert.ok(r.heapAfter < r.heapBefore * 1.5, `heap after GC ${r.heapAfter} vs baseline ${r.heapBefore}`);
   });
 });

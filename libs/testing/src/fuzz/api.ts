@@ -5,11 +5,11 @@ import type { Rng } from './rng';
 
 export interface ApiStats {
   http: { requests: number; status: Record<string, number> };
-  grpc: { calls: number; codes: Record<string, number> };
+  grpc: { calls: number; codes: Record<string, number>; deadlineByMethod: Record<string, number> };
 }
 
 export function emptyApiStats(): ApiStats {
-  return { http: { requests: 0, status: {} }, grpc: { calls: 0, codes: {} } };
+  return { http: { requests: 0, status: {} }, grpc: { calls: 0, codes: {}, deadlineByMethod: {} } };
 }
 
 const PATHS = [
@@ -73,10 +73,12 @@ export function fuzzGrpcOnce(client: grpc.Client, methods: readonly string[], rn
   const metadata = new grpc.Metadata();
   if (rng.chance(0.7)) metadata.set('authorization', `Bearer ${TEST_API_KEY}`);
   return new Promise((resolve) => {
-    client.makeUnaryRequest(rng.pick(methods), (b: Buffer) => b, (b: Buffer) => b, payload, metadata, { deadline: Date.now() + 10_000 }, (err) => {
+    const method = rng.pick(methods);
+    client.makeUnaryRequest(method, (b: Buffer) => b, (b: Buffer) => b, payload, metadata, { deadline: Date.now() + 10_000 }, (err) => {
       const code = err ? (grpc.status[err.code] ?? String(err.code)) : 'OK';
       stats.grpc.calls++;
       stats.grpc.codes[code] = (stats.grpc.codes[code] ?? 0) + 1;
+      if (err?.code === grpc.status.DEADLINE_EXCEEDED) stats.grpc.deadlineByMethod[method] = (stats.grpc.deadlineByMethod[method] ?? 0) + 1;
       resolve();
     });
   });

@@ -58,10 +58,14 @@ export async function runFuzz(target: FuzzTarget, opts: FuzzOptions): Promise<Fu
       for (let w = 0; w < concurrency; w++) {
         const r = rng.fork();
         workers.push((async () => {
-          while (budget[t] > 0) {
+          // Bounded: a listener that refuses every connection ends the worker after 200 in a row.
+          for (let refused = 0; budget[t] > 0 && refused < 200; ) {
             const n = Math.min(budget[t], 1 + r.int(perConn));
             budget[t] -= n;
-            await ONCE[t](port[t], r, wire, n);
+            const sent = await ONCE[t](port[t], r, wire, n);
+            // Frames a connection could not send (the comet closed it first) go back to the budget.
+            budget[t] += n - sent;
+            refused = sent === 0 ? refused + 1 : 0;
           }
         })());
       }

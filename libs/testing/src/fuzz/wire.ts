@@ -32,14 +32,14 @@ function burst(rng: Rng, stats: WireStats, n: number): { auth: boolean; frames: 
 }
 
 /** One TCP connection: frames pipelined in one write or split across many, optionally after a valid auth. */
-export async function fuzzTcpOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<void> {
+export async function fuzzTcpOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<number> {
   const { auth, frames } = burst(rng, stats, n);
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => undefined);
   socket.on('data', () => undefined);
   const closed = new Promise<void>((r) => socket.once('close', () => r()));
   await new Promise<void>((r) => socket.once('connect', r).once('error', () => r()));
-  if (socket.destroyed) return;
+  if (socket.destroyed) return 0;
   stats.connections.tcp++;
   if (auth) {
     socket.write(authFrame(1 + rng.int(1_000_000)));
@@ -57,10 +57,11 @@ export async function fuzzTcpOnce(port: number, rng: Rng, stats: WireStats, n: n
   // Let the comet answer (or close); then go.
   await Promise.race([sleep(20 + rng.int(30)), closed]);
   socket.destroy();
+  return n;
 }
 
 /** One WebSocket: a binary message per frame (or several frames in one), the odd text message, or a bad upgrade. */
-export async function fuzzWsOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<void> {
+export async function fuzzWsOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<number> {
   if (rng.chance(0.05)) {
     // Not a WebSocket at all: a broken upgrade request, then garbage.
     const socket = connect(port, '127.0.0.1');
@@ -71,20 +72,21 @@ export async function fuzzWsOnce(port: number, rng: Rng, stats: WireStats, n: nu
     stats.frames.ws++;
     await sleep(20);
     socket.destroy();
-    return;
+    return 1;
   }
   const { auth, frames } = burst(rng, stats, n);
   const ws = new WebSocket(`ws://127.0.0.1:${port}/sub`);
   ws.on('error', () => undefined);
   const closed = new Promise<void>((r) => ws.once('close', () => r()));
   const opened = await Promise.race([new Promise<boolean>((r) => ws.once('open', () => r(true))), closed.then(() => false)]);
-  if (!opened) return;
+  if (!opened) return 0;
   stats.connections.ws++;
   if (auth) {
     ws.send(authFrame(1 + rng.int(1_000_000)));
     stats.kinds.auth = (stats.kinds.auth ?? 0) + 1;
     await Promise.race([sleep(50), closed]);
   }
+  let sent = 0;
   for (let i = 0; i < frames.length && ws.readyState === WebSocket.OPEN; ) {
     const k = rng.chance(0.3) ? 1 + rng.int(4) : 1;
     const msg = Buffer.concat(frames.slice(i, i + k));
@@ -93,17 +95,19 @@ export async function fuzzWsOnce(port: number, rng: Rng, stats: WireStats, n: nu
       stats.kinds['text-message'] = (stats.kinds['text-message'] ?? 0) + 1;
     } else ws.send(msg);
     i += k;
+    sent = Math.min(i, frames.length);
   }
-  stats.frames.ws += n;
+  stats.frames.ws += sent;
   await Promise.race([sleep(20 + rng.int(30)), closed]);
   ws.terminate();
+  return sent;
 }
 
 /**
  * KCP over UDP: raw garbage datagrams, mutated KCP segments (header fields wrong, lengths lying),
  * or a real KCP session (a stock ikcp conv) carrying mutated frames.
  */
-export async function fuzzKcpOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<void> {
+export async function fuzzKcpOnce(port: number, rng: Rng, stats: WireStats, n: number): Promise<number> {
   const socket = createSocket('udp4');
   socket.on('error', () => undefined);
   socket.on('message', () => undefined);
@@ -135,6 +139,7 @@ export async function fuzzKcpOnce(port: number, rng: Rng, stats: WireStats, n: n
       }
     }
     stats.frames.kcp += n;
+    return n;
   } finally {
     socket.close();
   }
