@@ -4,6 +4,7 @@ import type { CometConfig } from '../comet.config';
 import type { AckForwarder } from '../logic/ack-forwarder';
 import type { LogicClient } from '../logic/logic.client';
 import type { SessionRenewals } from '../logic/session-renewals';
+import type { SessionUpdates } from '../logic/session-updates';
 import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
@@ -26,6 +27,8 @@ export interface ConnectionContext {
   rooms: ClusterRooms;
   deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
   renewals: Pick<SessionRenewals, 'add'>;
+  /** Room and operation changes, for the session record logic keeps (resume, /v1/connections). */
+  sessionUpdates: Pick<SessionUpdates, 'add'>;
   accepts: AcceptSets;
   metrics: CometMetrics;
   logger: Logger;

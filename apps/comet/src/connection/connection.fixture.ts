@@ -18,6 +18,7 @@ import { Deadlines, TICK_MS } from './deadlines';
 export class FakeLink implements Link {
   readonly transport = 'tcp' as const;
   readonly remoteAddress = '10.1.2.3';
+  readonly remotePort = 40_000;
   packets: Packet[] = [];
   pendingBytes = 0;
   ended = false;
@@ -66,6 +67,7 @@ export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<u
     buckets,
     deadlines,
     renewals,
+    sessionUpdates: { add: () => undefined },
     accepts,
     acks: { add: (mid, device, stream, offset) => acked.push(`${mid} ${device} ${stream} ${offset}`) },
     metrics: new CometMetrics(new Registry()),

@@ -6,6 +6,7 @@ import { COMET_CONFIG } from '../comet.tokens';
 import { AckForwarder } from '../logic/ack-forwarder';
 import { LogicClient } from '../logic/logic.client';
 import { SessionRenewals } from '../logic/session-renewals';
+import { SessionUpdates } from '../logic/session-updates';
 import { CometMetrics } from '../comet.metrics';
 import { OnlineReporter } from '../online-reporter.service';
 import type { Link } from '../transport/link';
@@ -27,10 +28,11 @@ export class ConnectionService {
     private readonly deadlines: Deadlines,
     renewals: SessionRenewals,
     acks: AckForwarder,
+    sessionUpdates: SessionUpdates,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, acks, accepts: new AcceptSets(), metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, acks, accepts: new AcceptSets(), metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {
