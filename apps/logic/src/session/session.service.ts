@@ -109,8 +109,9 @@ export class SessionService {
   }
 
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {
-    const [removed] = await Promise.all([this.sessions.remove(mid, key, server), this.resume.release(key, server)]);
-    return removed;
+    // Released first: once the route is gone, a push by key finds the record ready to hold it.
+    await this.resume.release(key, server);
+    return this.sessions.remove(mid, key, server);
   }
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
