@@ -145,10 +145,11 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   /** Front listener: the PROXY header first (trusted peers), then HTTP sees the rest of the bytes. */
   private screen(socket: Socket): void {
     socket.on('error', ignore);
+    // The HTTP server reads the socket's handle directly (unshifted bytes would never reach it), but
+    // it also parses what the socket emits as 'data': the bytes already read go in that way.
     const toHttp = (head: Buffer | undefined) => {
-      socket.pause();
-      if (head) socket.unshift(head);
       this.http.emit('connection', socket);
+      if (head) socket.emit('data', head);
     };
     const peer = ProxyGate.peerOf(socket);
     if (!this.gate.trusts(peer)) return this.gate.sniff(socket, toHttp);
