@@ -48,7 +48,7 @@ export class AuthService {
       if (err instanceof AuthBodyError) throw RpcError.invalid(err.message);
       throw err;
     }
-    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery, resume: parsed.resume };
+    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery, ...(parsed.resume ? { resume: parsed.resume } : {}) };
     const device = (claim?: string) => parsed.device ?? claim ?? (parsed.platform || 'default');
     if (this.config.auth.mode === 'dev' && !parsed.token) {
       if (parsed.mid === undefined) throw RpcError.unauthenticated('mid is required (dev auth mode)');
