@@ -156,9 +156,10 @@ export class PushService {
     });
     const records = [...byServer].map(([server, ks]) => this.pushRecord(server, ks, operation, body, id));
     await this.send(records);
-    // A key whose connection went within the resume window keeps the push for the resumed session.
-    const held = await this.resume.hold(offline, { operation, body, messageId: id.toString(), acceptedAtMs: this.clock.now() }).catch((): string[] => []);
-    return { records: records.length, offline: held.length ? offline.filter((k) => !held.includes(k)) : offline };
+    // A key whose connection went within the resume window keeps the push for the resumed session
+    // (still reported offline: it is, and it may never come back).
+    await this.resume.hold(offline, { operation, body, messageId: id.toString(), acceptedAtMs: this.clock.now() }).catch(() => undefined);
+    return { records: records.length, offline };
   }
 
   /** Every mid's stream gets the message, online or not: an offline user finds it on reconnect. */
