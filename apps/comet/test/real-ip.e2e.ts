@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { loadLogicProto } from '@imgate/contracts';
 import { encode, Op } from '@imgate/protocol';
-import { apiHeaders, type Cluster, freePorts, Haproxy, metric, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { TEST_API_KEY, apiHeaders, type Cluster, freePorts, Haproxy, metric, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 interface ConnectionView {
   mid: number;
@@ -73,6 +75,15 @@ describe('real client IP: HAProxy with send-proxy-v2 (TCP) and send-proxy (WebSo
     assert.deepEqual(views.map((v) => [v.mid, v.transport, v.ip]), [[9201, 'tcp', '127.0.0.5'], [9202, 'ws', '127.0.0.6']]);
     for (const v of views) assert.ok(v.port > 1024 && v.port < 65536, `a client port (${v.port})`);
     assert.ok((await metric(metrics(), 'imgate_comet_proxy_headers_total', 'result="accepted"')) >= 2);
+    // The same over gRPC (Logic.Connections), with the push plane's key.
+    const logic = new (loadLogicProto().imgate.logic.Logic)(`127.0.0.1:${cluster.logic.grpc}`, credentials.createInsecure());
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${TEST_API_KEY}`);
+    const reply = await new Promise<{ connections: Array<{ mid: number; ip: string; port: number; comet: string }> }>((resolve, reject) =>
+      logic.Connections({ mids: [9201, 9202] }, md, (err, r) => (err || !r ? reject(err ?? new Error('no reply')) : resolve(r))),
+    );
+    logic.close();
+    assert.deepEqual(reply.connections.map((c) => [c.mid, c.ip, c.port, c.comet]), views.map((v) => [v.mid, v.ip, v.port, cluster.comets[0].id]));
     // Online counts see two addresses where, without the header, both would be 127.0.0.1.
     await waitFor(async () => {
       const r = await fetch(`${cluster.logic.url}/v1/online/total`, { headers: apiHeaders() });
