@@ -42,8 +42,8 @@ export class RedisConnectionRecordRepository implements ConnectionRecordReposito
 
   async put(r: ConnectionRecord, resumeHash: string, ttlSec: number): Promise<void> {
     const k = this.rec(r.key);
+    // Every field is written, so nothing of an earlier record under this key survives.
     const p = this.redis.pipeline();
-    p.del(k);
     p.hset(k, {
       mid: r.mid,
       server: r.server,

@@ -52,9 +52,10 @@ export class SessionService {
     const resumed = id.resume ? await this.resume.claim(id.resume, id.mid).catch(unavailable) : null;
     // A resumed session is the earlier one: its key, rooms and accepts, whatever this body asked for.
     if (resumed) id = restoredIdentity(id, resumed);
-    await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
-    const resumeToken = await this.resume
-      .record(
+    // The route and the record are independent writes: one round trip, not two.
+    const [, resumeToken] = await Promise.all([
+      this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec),
+      this.resume.record(
         {
           mid: id.mid,
           key: id.key,
@@ -72,8 +73,8 @@ export class SessionService {
           resumed: resumed !== null,
         },
         resumed?.secret,
-      )
-      .catch(unavailable);
+      ).catch(unavailable),
+    ]);
     if (resumed) this.resume.replaceOld(resumed.record, server);
     this.logger.debug({ mid: id.mid, key: id.key, server, clientIp: client.clientIp, room: id.roomId, device: id.delivery ? id.device : undefined, resumed: resumed !== null }, 'connected');
     const reply: logic.ConnectReply = {
