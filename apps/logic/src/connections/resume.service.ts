@@ -61,7 +61,13 @@ export class ResumeService {
     void this.kicker.kick(old.server, old.key, 'replaced', 'the session was resumed on another connection');
   }
 
-  refresh(keys: readonly string[], server: string): Promise<void> {
+  /** Keys whose live record says another comet holds them now (the session was resumed there). */
+  async movedAway(keys: readonly string[], server: string): Promise<Set<string>> {
+    const recs = await this.records.get(keys);
+    return new Set(keys.filter((_, i) => recs[i] !== null && recs[i]!.server !== server));
+  }
+
+    refresh(keys: readonly string[], server: string): Promise<void> {
     return this.records.refresh(keys, server, this.config.sessionTtlSec);
   }
 

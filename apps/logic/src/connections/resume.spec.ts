@@ -54,6 +54,16 @@ describe('session resume', () => {
     assert.notEqual(replay.key, first.key);
   });
 
+  it('a late renewal from the old comet does not pull the route of a resumed session back', async () => {
+    const { service, connections } = setup();
+    const first = await service.connect('comet-a', body({ mid: 5 }), at('10.0.0.5'));
+    await service.connect('comet-b', body({ mid: 5, resume: first.resume }), at('10.0.0.6'));
+    assert.deepEqual(await service.renew('comet-a', [{ mid: 5, key: first.key! }]), { renewed: 0, restored: 0 });
+    assert.deepEqual((await connections.list([5])).map((v) => v.comet), ['comet-b']);
+    await service.disconnect(5, first.key!, 'comet-a');
+    assert.deepEqual((await connections.list([5])).map((v) => v.comet), ['comet-b'], 'nor does its late disconnect remove it');
+  });
+
   it('another user cannot take the session, nor spend its token', async () => {
     const { service } = setup();
     const first = await service.connect('comet-a', body({ mid: 5 }), at('10.0.0.5'));

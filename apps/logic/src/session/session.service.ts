@@ -118,7 +118,7 @@ export class SessionService {
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
     // An expired session (e.g. Redis restarted) is written again, as goim does.
-    if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
+    if (!(await this.sessions.refresh(mid, key, server, ttl)) && (await this.resume.movedAway([key], server)).size === 0) await this.sessions.add(mid, key, server, ttl);
     await this.resume.refresh([key], server);
   }
 
@@ -126,8 +126,11 @@ export class SessionService {
   async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
     const ttl = this.config.sessionTtlSec;
     const [ok] = await Promise.all([this.sessions.refreshMany(sessions, server, ttl), this.resume.refresh(sessions.map((s) => s.key), server)]);
-    const lost = sessions.filter((_, i) => !ok[i]);
+    const missing = sessions.filter((_, i) => !ok[i]);
+    // A session resumed on another comet is not this comet's to write back (its old connection is being closed).
+    const moved = missing.length ? await this.resume.movedAway(missing.map((s) => s.key), server) : new Set<string>();
+    const lost = moved.size ? missing.filter((s) => !moved.has(s.key)) : missing;
     await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
-    return { renewed: sessions.length - lost.length, restored: lost.length };
+    return { renewed: sessions.length - missing.length, restored: lost.length };
   }
 }
