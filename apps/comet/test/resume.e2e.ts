@@ -47,7 +47,7 @@ describe('session resume: WebSocket, TCP and the SDK move to the other comet and
   const [c1, c2] = [0, 1];
   const texts = (c: ProtoClient, from = 0) => c.received.slice(from).filter((p) => p.op >= 1000).map(bodyText);
 
-  it('a WebSocket client that closed comes back on the other comet: same key, rooms and ops, and the push sent meanwhile', async () => {
+  it('a WebSocket client that closed comes back on the other comet: same key, rooms and ops, and the push sent meanwhile', async (t) => {
     const [a, b] = [cluster.comets[c1], cluster.comets[c2]];
     const old = await ProtoClient.ws(a.wsUrl);
     closers.push(() => old.close());
@@ -68,7 +68,10 @@ describe('session resume: WebSocket, TCP and the SDK move to the other comet and
 
     const back = await ProtoClient.ws(b.wsUrl);
     closers.push(() => back.close());
-    const again = await back.auth({ token: await signHs256({ mid: 9101 }), room_id: 'live://other', accepts: [1000], resume: first.resume });
+    const token = await signHs256({ mid: 9101 });
+    const t0 = performance.now();
+    const again = await back.auth({ token, room_id: 'live://other', accepts: [1000], resume: first.resume });
+    t.diagnostic(`resume auth on the other comet (WebSocket): ${Math.round(performance.now() - t0)} ms`);
     assert.equal(again.resumed, true);
     assert.equal(again.key, first.key);
     assert.equal(again.room_id, 'live://resume-main', 'the session\'s room, not the one this auth body named');
@@ -85,7 +88,7 @@ describe('session resume: WebSocket, TCP and the SDK move to the other comet and
     assert.deepEqual(view.rooms, ['live://resume-main', 'chat://resume-extra']);
   });
 
-  it('a TCP client whose old connection is still half-open resumes on the other comet; the old one gets op 21 replaced', async () => {
+  it('a TCP client whose old connection is still half-open resumes on the other comet; the old one gets op 21 replaced', async (t) => {
     const [a, b] = [cluster.comets[c2], cluster.comets[c1]];
     const old = await ProtoClient.tcp(a.tcp);
     closers.push(() => old.close());
@@ -94,10 +97,14 @@ describe('session resume: WebSocket, TCP and the SDK move to the other comet and
     old.pause();
     const fresh = await ProtoClient.tcp(b.tcp);
     closers.push(() => fresh.close());
-    const again = await fresh.auth({ token: await signHs256({ mid: 9102 }), resume: first.resume });
+    const token = await signHs256({ mid: 9102 });
+    const t0 = performance.now();
+    const again = await fresh.auth({ token, resume: first.resume });
+    t.diagnostic(`resume auth on the other comet (TCP, old connection half-open): ${Math.round(performance.now() - t0)} ms`);
     assert.deepEqual([again.resumed, again.key, again.room_id], [true, first.key, 'live://tcp-resume']);
     old.resume();
     const kick = await old.next((p) => p.op === Op.Kick, 10_000);
+    t.diagnostic(`old connection told "replaced" ${Math.round(performance.now() - t0)} ms after the resume auth was sent`);
     assert.equal(bodyJson(kick).code, 'replaced');
     await old.closedPromise;
 
