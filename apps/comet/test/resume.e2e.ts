@@ -122,6 +122,22 @@ describe('session resume: WebSocket, TCP and the SDK move to the other comet and
     assert.notEqual(third.key, first.key);
   });
 
+  it('a client that drops and comes straight back to the same comet keeps its session (disconnect and resume do not race)', async () => {
+    const a = cluster.comets[c1];
+    const first = await ProtoClient.tcp(a.tcp);
+    const auth = await first.auth({ token: await signHs256({ mid: 9104 }), room_id: 'live://same-comet', accepts: [1000] });
+    first.close();
+    const back = await ProtoClient.tcp(a.tcp);
+    closers.push(() => back.close());
+    const again = await back.auth({ token: await signHs256({ mid: 9104 }), resume: auth.resume });
+    assert.deepEqual([again.resumed, again.key], [true, auth.key]);
+    // Whatever order the comet saw the close and the resume in, the session stays routed here.
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual((await connections([9104])).map((v) => [v.key, v.comet]), [[auth.key, a.id]]);
+    await pushKey(auth.key, 'still here');
+    await back.next((p) => p.op === 1000 && bodyText(p) === 'still here', 10_000);
+  });
+
   it('the SDK presents its token by itself: cut off from comet A, it resumes on comet B and loses nothing (reliable delivery)', async () => {
     const [a, b] = [cluster.comets[c1], cluster.comets[c2]];
     const proxy = await TcpProxy.start(a.ws);

@@ -8,6 +8,7 @@ import type { SessionUpdates } from '../logic/session-updates';
 import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
+import type { ResumeGate } from './resume-gate';
 
 /** Room membership as the cluster sees it. */
 export interface ClusterRooms {
@@ -29,6 +30,8 @@ export interface ConnectionContext {
   renewals: Pick<SessionRenewals, 'add'>;
   /** Room and operation changes, for the session record logic keeps (resume, /v1/connections). */
   sessionUpdates: Pick<SessionUpdates, 'add'>;
+  /** Orders a key's Disconnect and a resume of it on this comet. */
+  resumeGate: ResumeGate;
   accepts: AcceptSets;
   metrics: CometMetrics;
   logger: Logger;

@@ -12,6 +12,7 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines, TICK_MS } from './deadlines';
+import { ResumeGate } from './resume-gate';
 
 // Shared by the connection specs: a link that decodes what is written, and a connection wired to fakes.
 
@@ -68,6 +69,7 @@ export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<u
     deadlines,
     renewals,
     sessionUpdates: { add: () => undefined },
+    resumeGate: new ResumeGate(),
     accepts,
     acks: { add: (mid, device, stream, offset) => acked.push(`${mid} ${device} ${stream} ${offset}`) },
     metrics: new CometMetrics(new Registry()),

@@ -14,6 +14,7 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines } from './deadlines';
+import { ResumeGate } from './resume-gate';
 
 /** Transports hand every new link here and get back the handler for its bytes. */
 @Injectable()
@@ -32,7 +33,7 @@ export class ConnectionService {
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, acks, accepts: new AcceptSets(), metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, resumeGate: new ResumeGate(), acks, accepts: new AcceptSets(), metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {

@@ -7,6 +7,7 @@ import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
 import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
+import { resumeKeyOf } from './resume-gate';
 import { deliverHeld, restoreRooms, resumeFields } from './resume-ops';
 import { RoomOps } from './room-ops';
 
@@ -205,9 +206,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private async authenticate(p: Packet): Promise<void> {
     const { logic, metrics, buckets, rooms, logger, deadlines } = this.ctx;
     let reply;
+    const resumeKey = resumeKeyOf(p.body);
+    const settle = resumeKey ? await this.ctx.resumeGate.beforeResume(resumeKey) : undefined;
     try {
       reply = await logic.connect(p.body, { clientIp: this.clientIp, clientPort: this.clientPort, transport: this.link.transport });
     } catch (err) {
+      settle?.(false);
       const unavailable = isServiceError(err) && (err.code === 14 || err.code === 4);
       metrics.auth.inc({ result: unavailable ? 'unavailable' : 'rejected' });
       const reason = isServiceError(err) ? err.details : (err as Error).message;
@@ -215,6 +219,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       return;
     }
     metrics.auth.inc({ result: 'ok' });
+    settle?.(reply.resumed && reply.key === resumeKey && !this.closed);
     if (this.closed) {
       // The client left while logic was answering: undo the session logic just wrote.
       logic.disconnect(reply.mid, reply.key).catch(() => undefined);
@@ -433,8 +438,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     metrics.closed.inc({ reason });
     // A channel replaced by a newer one with the same key must not erase that one's session.
     if ((this.flags & REGISTERED) === 0 || !buckets.remove(this)) return;
-    logic.disconnect(this.mid, this.key).catch((err: unknown) => {
-      logger.warn({ key: this.key, err: (err as Error).message }, 'disconnect not recorded in logic');
-    });
+    const { mid, key } = this;
+    this.ctx.resumeGate.disconnect(key, () =>
+      logic.disconnect(mid, key).catch((err: unknown) => {
+        logger.warn({ key, err: (err as Error).message }, 'disconnect not recorded in logic');
+      }),
+    );
   }
 }
