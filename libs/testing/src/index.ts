@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './tcp-proxy';
 export * from './redis-cluster';
 export * from './fuzz';
+export * from './haproxy';
