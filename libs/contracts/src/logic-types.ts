@@ -21,3 +21,10 @@ export type { RenewOnlineReq, RenewOnlineReq__Output } from './generated/imgate/
 export type { RenewSessionsReply, RenewSessionsReply__Output } from './generated/imgate/logic/RenewSessionsReply';
 export type { RenewSessionsReq, RenewSessionsReq__Output } from './generated/imgate/logic/RenewSessionsReq';
 export type { SessionRef, SessionRef__Output } from './generated/imgate/logic/SessionRef';
+export type { Permissions, Permissions__Output } from './generated/imgate/logic/Permissions';
+export type { AuthorizeJoinReply, AuthorizeJoinReply__Output } from './generated/imgate/logic/AuthorizeJoinReply';
+export type { AuthorizeJoinReq, AuthorizeJoinReq__Output } from './generated/imgate/logic/AuthorizeJoinReq';
+export type { KickReply, KickReply__Output } from './generated/imgate/logic/KickReply';
+export type { KickReq, KickReq__Output } from './generated/imgate/logic/KickReq';
+export type { RevokeReply, RevokeReply__Output } from './generated/imgate/logic/RevokeReply';
+export type { RevokeReq, RevokeReq__Output } from './generated/imgate/logic/RevokeReq';

@@ -7,6 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import { MemoryStreamRepository } from '../delivery/memory-stream.repository';
 import { loadLogicConfig } from '../logic.config';
 import { LogicMetrics } from '../logic.metrics';
+import { accessFixture } from '../access/access.fixture';
 import { MemorySessionRepository } from './memory-session.repository';
 import { SessionService } from './session.service';
 
@@ -17,7 +18,9 @@ function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const clock = { now: () => Date.UTC(2026, 5, 1) };
   const config = loadLogicConfig(new Env(env));
   const streams = new MemoryStreamRepository(clock);
-  const service = new SessionService(new AuthService(config, logger), new MemorySessionRepository(clock), streams, config, logger, new LogicMetrics(createMetricsRegistry()));
+  const sessions = new MemorySessionRepository(clock);
+  const { access } = accessFixture(config, clock, sessions);
+  const service = new SessionService(new AuthService(config, logger), sessions, streams, config, logger, new LogicMetrics(createMetricsRegistry()), access);
   return { service, streams };
 }
 

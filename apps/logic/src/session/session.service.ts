@@ -3,6 +3,7 @@ import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
 import { LogicMetrics } from '../logic.metrics';
 import type { logic } from '@imgate/contracts';
 import { roomStream } from '@imgate/protocol';
+import { AccessService } from '../access/access.service';
 import { AuthService, type Identity } from '../auth/auth.service';
 import { userStream } from '../delivery/stream-keys';
 import type { StreamRepository } from '../delivery/stream.repository';
@@ -20,6 +21,7 @@ export class SessionService {
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
+    private readonly access: AccessService,
   ) {}
 
   async connect(server: string, token: Uint8Array, clientIp: string): Promise<logic.ConnectReply> {
@@ -31,7 +33,14 @@ export class SessionService {
       this.metrics.auth.inc({ result: err instanceof RpcError && err.code === GrpcStatus.UNAUTHENTICATED ? 'unauthenticated' : 'invalid' });
       throw err;
     }
+    const permissions = await this.access.admit(id);
     await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
+    try {
+      await this.access.record(id, server);
+    } catch (err) {
+      await this.sessions.remove(id.mid, id.key, server).catch(() => undefined);
+      throw err;
+    }
     this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId, device: id.delivery ? id.device : undefined }, 'connected');
     const reply: logic.ConnectReply = {
       mid: id.mid,
@@ -42,6 +51,7 @@ export class SessionService {
       heartbeatSec: this.config.heartbeatSec,
       heartbeatMinSec: this.config.heartbeatMinSec,
       heartbeatStepSec: this.config.heartbeatStepSec,
+      ...(permissions ? { permissions } : {}),
     };
     // Without the opt-in (or with streams off) the reply is goim's, unchanged.
     return id.delivery && this.config.delivery.streams ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
@@ -64,13 +74,17 @@ export class SessionService {
   }
 
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {
-    return this.sessions.remove(mid, key, server);
+    const had = await this.sessions.remove(mid, key, server);
+    // Only when it was this comet's session: a newer one elsewhere keeps its login record.
+    if (had) await this.access.forget(mid, key).catch(() => undefined);
+    return had;
   }
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
     // An expired session (e.g. Redis restarted) is written again, as goim does.
     if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
+    await this.access.touch([mid]);
   }
 
   /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
@@ -78,7 +92,7 @@ export class SessionService {
     const ttl = this.config.sessionTtlSec;
     const ok = await this.sessions.refreshMany(sessions, server, ttl);
     const lost = sessions.filter((_, i) => !ok[i]);
-    await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
+    await Promise.all([...lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)), this.access.touch(sessions.map((s) => s.mid))]);
     return { renewed: sessions.length - lost.length, restored: lost.length };
   }
 }

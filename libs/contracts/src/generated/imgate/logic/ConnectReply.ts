@@ -1,6 +1,7 @@
 // Original file: proto/logic.proto
 
 import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from '../../imgate/logic/StreamHead';
+import type { Permissions as _imgate_logic_Permissions, Permissions__Output as _imgate_logic_Permissions__Output } from '../../imgate/logic/Permissions';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ConnectReply {
@@ -15,6 +16,7 @@ export interface ConnectReply {
   'delivery'?: (boolean);
   'device'?: (string);
   'heads'?: (_imgate_logic_StreamHead)[];
+  'permissions'?: (_imgate_logic_Permissions | null);
 }
 
 export interface ConnectReply__Output {
@@ -29,4 +31,5 @@ export interface ConnectReply__Output {
   'delivery': (boolean);
   'device': (string);
   'heads': (_imgate_logic_StreamHead__Output)[];
+  'permissions': (_imgate_logic_Permissions__Output | null);
 }
