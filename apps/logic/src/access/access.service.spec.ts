@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { SignJWT } from 'jose';
 import pino from 'pino';
 import { createMetricsRegistry, Env, GrpcStatus, type RpcError } from '@imgate/common';
 import { signHs256, TEST_JWT_SECRET } from '@imgate/testing';
@@ -94,7 +96,7 @@ describe('AccessService at connect', () => {
   });
 
   it('revocation by jti and by mid+before kicks live connections and refuses the token afterwards', async () => {
-    const { connect, kicks, kicked, clock } = setup();
+    const { connect, kicks, kicked, clock, service } = setup();
     const nowSec = Math.floor(clock.now() / 1000);
     const claims = { mid: 8, jti: 'tok-1', iat: nowSec - 10, exp: nowSec + 600 };
     const a = await connect(claims);
@@ -102,10 +104,15 @@ describe('AccessService at connect', () => {
     assert.deepEqual(await kicks.revoke({ jti: 'tok-1' }), { closed: 1 });
     assert.deepEqual(kicked.at(-1), { server: 'comet-a', keys: [a.key], mids: [], kind: 'revoked', reason: 'token revoked' });
     await refused(connect(claims), GrpcStatus.UNAUTHENTICATED, /^token revoked$/);
-    assert.deepEqual(await kicks.revoke({ mid: 8, before: nowSec - 5 }), { closed: 1 });
-    await refused(connect({ mid: 8, iat: nowSec - 6, exp: nowSec + 600 }), GrpcStatus.UNAUTHENTICATED, /issued before/);
+    // The comet closed it: its Disconnect removes the session and the login record.
+    assert.equal(await service.disconnect(8, String(a.key), 'comet-a'), true);
+    // Tokens carry the real time as iat (signHs256 sets it): the cut is 2 s ahead of it.
+    const realNow = Math.floor(Date.now() / 1000);
+    assert.deepEqual(await kicks.revoke({ mid: 8, before: realNow + 2 }), { closed: 1 });
+    await refused(connect({ mid: 8 }), GrpcStatus.UNAUTHENTICATED, /issued before/);
     // Issued after the cut: accepted.
-    assert.equal((await connect({ mid: 8, iat: nowSec - 1, exp: nowSec + 600 })).mid, 8);
+    const later = await new SignJWT({ mid: 8 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(realNow + 3).setExpirationTime(realNow + 600).sign(createSecretKey(Buffer.from(TEST_JWT_SECRET)));
+    assert.equal((await service.connect('comet-a', body({ token: later }), '')).mid, 8);
     await refused(kicks.revoke({}), GrpcStatus.INVALID_ARGUMENT, /give jti/);
   });
 
