@@ -57,27 +57,28 @@ export class AccessService {
   }
 
   /**
-   * After the session is written: its login record, then the revocation check (after the write, so
-   * a revocation racing this auth either sees the record or is seen here), then the multi-login
-   * policy, whose kicks run in the background.
+   * After the session is written: its login record, then the revocation check, then the
+   * multi-login policy, whose kicks run in the background. The check is sent after the write on the
+   * same connection (one round trip, executed in order), so a revocation racing this auth either
+   * finds the record or is found here.
    */
   async record(id: Identity, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
+    let written: Promise<void> = Promise.resolve();
     if (id.mid > 0) {
       // The jti index outlives the token by a session TTL, so a revocation finds connections that outlived it briefly.
       const exp = id.token?.exp ?? 0;
       const jtiTtl = exp > 0 ? Math.max(1, Math.ceil(exp - this.clock.now() / 1000)) + ttl : this.config.access.revokeTtlSec;
-      await store('login store', () =>
+      written = store('login store', () =>
         this.logins.add(id.mid, id.key, { server, platform: id.platform, jti: id.token?.jti, iat: id.token?.iat ?? 0, at: this.clock.now() }, ttl, jtiTtl),
       );
     }
-    if (id.token) {
-      const reason = await this.revoked(id.mid, id.token.jti, id.token.iat);
-      if (reason) {
-        this.metrics.refused.inc({ reason: 'revoked' });
-        if (id.mid > 0) await this.logins.remove(id.mid, id.key).catch(() => undefined);
-        throw RpcError.unauthenticated(reason);
-      }
+    const revoked = id.token ? this.revoked(id.mid, id.token.jti, id.token.iat) : Promise.resolve(undefined);
+    const [, reason] = await Promise.all([written, revoked]);
+    if (reason) {
+      this.metrics.refused.inc({ reason: 'revoked' });
+      if (id.mid > 0) await this.logins.remove(id.mid, id.key).catch(() => undefined);
+      throw RpcError.unauthenticated(reason);
     }
     if (id.mid > 0) {
       this.policy.apply(id.mid, id.key, id.platform).catch((err: unknown) => this.logger.warn({ mid: id.mid, err: (err as Error).message }, 'multi-login policy not applied'));

@@ -41,7 +41,12 @@ export class RedisLoginRepository implements LoginRepository {
 
   async touch(mids: readonly number[], ttlSec: number): Promise<void> {
     if (mids.length === 0) return;
-    await Promise.all([...new Set(mids)].map((mid) => this.redis.expire(this.loginKey(mid), ttlSec)));
+    // One round trip per renewal batch, as the session refreshes it follows.
+    const p = this.redis.pipeline();
+    for (const mid of new Set(mids)) p.expire(this.loginKey(mid), ttlSec);
+    const results = await p.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
   }
 
   async midOfJti(jti: string): Promise<number | null> {
