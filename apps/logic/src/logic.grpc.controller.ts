@@ -3,6 +3,7 @@ import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
 import { AccessService } from './access/access.service';
 import { KickService } from './access/kick.service';
+import { RevokeService } from './access/revoke.service';
 import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
 import { LogicMetrics } from './logic.metrics';
@@ -43,6 +44,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly delivery: DeliveryService,
     private readonly access: AccessService,
     private readonly kicks: KickService,
+    private readonly revocations: RevokeService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -84,12 +86,13 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Delivery: u('Delivery', (r) => this.delivery.delivery(r.mid)),
       AuthorizeJoin: u('AuthorizeJoin', async (r) => {
         requireServer(r.server);
+        if (!/^[\x21-\x7e]{1,128}$/.test(r.room)) throw RpcError.invalid('room must be 1-128 printable characters');
         const { allow, reason } = await this.access.authorizeJoin({ mid: r.mid, key: r.key, room: r.room, platform: r.platform });
         return { allow, reason };
       }),
       Kick: u('Kick', (r) => this.kicks.kick(r.mids, r.keys, r.reason)),
       Revoke: u('Revoke', (r) =>
-        this.kicks.revoke({ jti: r.jti || undefined, exp: r.exp || undefined, mid: r.mid || undefined, before: r.before || undefined }),
+        this.revocations.revoke({ jti: r.jti || undefined, exp: r.exp || undefined, mid: r.mid || undefined, before: r.before || undefined }),
       ),
       Nodes: u('Nodes', async () => ({
         nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),

@@ -10,6 +10,7 @@ import { CometKicker } from './access/comet-kicker';
 import { JoinHook } from './access/join-hook';
 import { KickService } from './access/kick.service';
 import { LoginPolicy } from './access/login-policy';
+import { RevokeService } from './access/revoke.service';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
 import { DeliveryController } from './delivery/delivery.http.controller';
@@ -62,6 +63,7 @@ export class LogicModule {
         LoginPolicy,
         AccessService,
         KickService,
+        RevokeService,
         SessionService,
         MessageIds,
         PushService,

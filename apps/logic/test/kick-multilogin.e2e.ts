@@ -131,7 +131,7 @@ describe('kick, multi-login and revocation (logic, two comets, job)', () => {
     cs.forEach((c) => c.close());
   });
 
-  it('revoking a jti cuts the live connection within seconds and refuses the token afterwards', async () => {
+  it('revoking a jti cuts the live connection within seconds and refuses the token afterwards', async (t) => {
     const user = ++mid;
     const token = await signHs256({ mid: user, jti: `jti-${user}` });
     const victim = await connect(1, token, { platform: 'a' });
@@ -141,13 +141,14 @@ describe('kick, multi-login and revocation (logic, two comets, job)', () => {
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal((await kickedWith(victim)).code, 'revoked');
     const ms = Date.now() - t0;
+    t.diagnostic(`jti revocation: op 21 ${ms} ms after the request`);
     assert.ok(ms < 5_000, `cut after ${ms} ms`);
     await assert.rejects(connect(0, token), /auth_failed: token revoked/);
     await stillOpen(bystander);
     bystander.close();
   });
 
-  it('revoking "all tokens of mid N issued before T" cuts live connections and refuses those tokens; a newer token works', async () => {
+  it('revoking "all tokens of mid N issued before T" cuts live connections and refuses those tokens; a newer token works', async (t) => {
     const user = ++mid;
     const old = await signHs256({ mid: user });
     const cs = [await connect(0, old, { platform: 'x' }), await connect(1, await signHs256({ mid: user }), { platform: 'y' })];
@@ -156,7 +157,9 @@ describe('kick, multi-login and revocation (logic, two comets, job)', () => {
     const res = await post(`${cluster.logic.url}/v1/revoke`, { mid: user, before: Date.now() / 1000 });
     assert.equal(res.json.closed, 2, JSON.stringify(res.json));
     for (const c of cs) assert.equal((await kickedWith(c)).code, 'revoked');
-    assert.ok(Date.now() - t0 < 5_000);
+    const ms = Date.now() - t0;
+    t.diagnostic(`mid+before revocation: both connections closed ${ms} ms after the request`);
+    assert.ok(ms < 5_000, `cut after ${ms} ms`);
     await assert.rejects(connect(1, old), /auth_failed: token revoked: user/);
     await new Promise((r) => setTimeout(r, 1_100));
     const fresh = await connect(1, await signHs256({ mid: user }));

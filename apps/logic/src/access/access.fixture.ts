@@ -11,6 +11,7 @@ import { KickService } from './kick.service';
 import { LoginPolicy } from './login-policy';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryRevocationRepository } from './revocation.repository';
+import { RevokeService } from './revoke.service';
 
 export interface Kicked {
   server: string;
@@ -34,6 +35,7 @@ export function accessFixture(config: LogicConfig, clock: Clock, sessions: Sessi
   };
   const policy = new LoginPolicy(config, logins, sessions, kicker, metrics);
   const access = new AccessService(config, logins, revocations, new JoinHook(config, clock, logger), policy, metrics, clock, logger);
-  const kicks = new KickService(config, sessions, logins, revocations, kicker, metrics, clock);
-  return { access, kicks, kicked, logins, revocations };
+  const kicks = new KickService(config, sessions, kicker, metrics);
+  const revoke = new RevokeService(config, sessions, logins, revocations, kicker, metrics, clock);
+  return { access, kicks, revoke, kicked, logins, revocations };
 }

@@ -96,24 +96,24 @@ describe('AccessService at connect', () => {
   });
 
   it('revocation by jti and by mid+before kicks live connections and refuses the token afterwards', async () => {
-    const { connect, kicks, kicked, clock, service } = setup();
+    const { connect, revoke, kicked, clock, service } = setup();
     const nowSec = Math.floor(clock.now() / 1000);
     const claims = { mid: 8, jti: 'tok-1', iat: nowSec - 10, exp: nowSec + 600 };
     const a = await connect(claims);
     await connect({ mid: 8, jti: 'tok-2', iat: nowSec - 10, exp: nowSec + 600 });
-    assert.deepEqual(await kicks.revoke({ jti: 'tok-1' }), { closed: 1 });
+    assert.deepEqual(await revoke.revoke({ jti: 'tok-1' }), { closed: 1 });
     assert.deepEqual(kicked.at(-1), { server: 'comet-a', keys: [a.key], mids: [], kind: 'revoked', reason: 'token revoked' });
     await refused(connect(claims), GrpcStatus.UNAUTHENTICATED, /^token revoked$/);
     // The comet closed it: its Disconnect removes the session and the login record.
     assert.equal(await service.disconnect(8, String(a.key), 'comet-a'), true);
     // Tokens carry the real time as iat (signHs256 sets it): the cut is 2 s ahead of it.
     const realNow = Math.floor(Date.now() / 1000);
-    assert.deepEqual(await kicks.revoke({ mid: 8, before: realNow + 2 }), { closed: 1 });
+    assert.deepEqual(await revoke.revoke({ mid: 8, before: realNow + 2 }), { closed: 1 });
     await refused(connect({ mid: 8 }), GrpcStatus.UNAUTHENTICATED, /issued before/);
     // Issued after the cut: accepted.
     const later = await new SignJWT({ mid: 8 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(realNow + 3).setExpirationTime(realNow + 600).sign(createSecretKey(Buffer.from(TEST_JWT_SECRET)));
     assert.equal((await service.connect('comet-a', body({ token: later }), '')).mid, 8);
-    await refused(kicks.revoke({}), GrpcStatus.INVALID_ARGUMENT, /give jti/);
+    await refused(revoke.revoke({}), GrpcStatus.INVALID_ARGUMENT, /give jti/);
   });
 
   it('the join hook decides the auth room: allow, deny with its reason, down = unavailable (fail closed); answers are cached', async () => {

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RpcError } from '@imgate/common';
 import { intList, stringList } from '../push/push-request';
-import { KickService, type RevokeRequest } from './kick.service';
+import { KickService } from './kick.service';
+import { type RevokeRequest, RevokeService } from './revoke.service';
 
 function object(v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw RpcError.invalid('body must be a JSON object');
@@ -18,7 +19,10 @@ function optionalNumber(o: Record<string, unknown>, name: string): number | unde
 /** Admin API beside the push API (same API-key guard): kick and revoke. */
 @Controller('v1')
 export class AdminController {
-  constructor(private readonly kicks: KickService) {}
+  constructor(
+    private readonly kicks: KickService,
+    private readonly revocations: RevokeService,
+  ) {}
 
   /** `{"mids":[…],"keys":[…],"reason":"…"}` → `{"closed":n}`. */
   @Post('kick')
@@ -37,6 +41,6 @@ export class AdminController {
     const o = object(body);
     if (o.jti !== undefined && typeof o.jti !== 'string') throw RpcError.invalid('jti must be a string');
     const req: RevokeRequest = { jti: o.jti as string | undefined, exp: optionalNumber(o, 'exp'), mid: optionalNumber(o, 'mid'), before: optionalNumber(o, 'before') };
-    return this.kicks.revoke(req);
+    return this.revocations.revoke(req);
   }
 }
