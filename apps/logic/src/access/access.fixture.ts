@@ -37,5 +37,5 @@ export function accessFixture(config: LogicConfig, clock: Clock, sessions: Sessi
   const access = new AccessService(config, logins, revocations, new JoinHook(config, clock, logger), policy, metrics, clock, logger);
   const kicks = new KickService(config, sessions, kicker, metrics);
   const revoke = new RevokeService(config, sessions, logins, revocations, kicker, metrics, clock);
-  return { access, kicks, revoke, kicked, logins, revocations };
+  return { access, kicks, revoke, policy, kicked, logins, revocations };
 }

@@ -84,6 +84,18 @@ describe('AccessService at connect', () => {
     assert.notEqual(c.key, a.key);
   });
 
+  it('two logins racing on one platform do not kick each other: only the older one goes', async () => {
+    const { policy, logins, sessions, kicked, clock } = setup({ LOGIC_ONE_PER_PLATFORM: '1' });
+    const at = clock.now();
+    for (const key of ['k-a', 'k-b']) {
+      await sessions.add(9, key, 'comet-a', 60);
+      await logins.add(9, key, { server: 'comet-a', platform: 'ios', iat: 0, at }, 60, 60);
+    }
+    // Both applied after both records exist (the race): the tie goes by key.
+    await Promise.all([policy.apply(9, 'k-a', 'ios', at), policy.apply(9, 'k-b', 'ios', at)]);
+    assert.deepEqual(kicked.map((k) => k.keys), [['k-a']]);
+  });
+
   it('per-user cap: the oldest connections are kicked, never the newcomer', async () => {
     const { connect, kicked, clock } = setup({ LOGIC_MAX_CONNS_PER_MID: '2' });
     const keys: string[] = [];

@@ -65,12 +65,13 @@ export class AccessService {
   async record(id: Identity, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
     let written: Promise<void> = Promise.resolve();
+    const at = this.clock.now();
     if (id.mid > 0) {
       // The jti index outlives the token by a session TTL, so a revocation finds connections that outlived it briefly.
       const exp = id.token?.exp ?? 0;
       const jtiTtl = exp > 0 ? Math.max(1, Math.ceil(exp - this.clock.now() / 1000)) + ttl : this.config.access.revokeTtlSec;
       written = store('login store', () =>
-        this.logins.add(id.mid, id.key, { server, platform: id.platform, jti: id.token?.jti, iat: id.token?.iat ?? 0, at: this.clock.now() }, ttl, jtiTtl),
+        this.logins.add(id.mid, id.key, { server, platform: id.platform, jti: id.token?.jti, iat: id.token?.iat ?? 0, at }, ttl, jtiTtl),
       );
     }
     const revoked = id.token ? this.revoked(id.mid, id.token.jti, id.token.iat) : Promise.resolve(undefined);
@@ -81,7 +82,7 @@ export class AccessService {
       throw RpcError.unauthenticated(reason);
     }
     if (id.mid > 0) {
-      this.policy.apply(id.mid, id.key, id.platform).catch((err: unknown) => this.logger.warn({ mid: id.mid, err: (err as Error).message }, 'multi-login policy not applied'));
+      this.policy.apply(id.mid, id.key, id.platform, at).catch((err: unknown) => this.logger.warn({ mid: id.mid, err: (err as Error).message }, 'multi-login policy not applied'));
     }
   }
 

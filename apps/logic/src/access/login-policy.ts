@@ -22,14 +22,17 @@ export class LoginPolicy {
     private readonly metrics: AccessMetrics,
   ) {}
 
-  async apply(mid: number, key: string, platform: string): Promise<void> {
+  /** The newcomer `key` (connected at `at`) only ever kicks connections older than itself. */
+  async apply(mid: number, key: string, platform: string, at: number): Promise<void> {
     const { onePerPlatform, maxConnsPerMid } = this.config.access;
     if (!onePerPlatform && maxConnsPerMid === 0) return;
     const [logins, routes] = await Promise.all([this.logins.list(mid), this.sessions.keysByMids([mid])]);
     const live = routes.get(mid) ?? new Map<string, string>();
-    // Records whose session is gone are stale; the newcomer stays whatever happens.
+    // Records whose session is gone are stale; the newcomer stays whatever happens. Only older
+    // connections count: two logins racing each other do not kick each other (the newer one wins).
+    const older = (k: string, t: number) => t < at || (t === at && k < key);
     const others = [...logins]
-      .filter(([k]) => k !== key && live.has(k))
+      .filter(([k, l]) => k !== key && live.has(k) && older(k, l.at))
       .map(([k, l]) => ({ key: k, server: live.get(k)!, platform: l.platform, at: l.at }))
       .sort((a, b) => a.at - b.at);
     // A connection that names no platform (goim's clients often do not) is never "the same platform".
