@@ -84,6 +84,15 @@ describe('Connection grants (token permissions)', () => {
     assert.deepEqual(asked, ['live://5 ios', 'live://6 ios', 'live://7 ios']);
   });
 
+  it('shares one grants object between connections with the same permissions', async () => {
+    const a = await opened();
+    const b = await opened();
+    assert.ok(a.conn.grants);
+    assert.equal(a.conn.grants, b.conn.grants);
+    const c = await opened({ rooms: ['other://*'] });
+    assert.notEqual(c.conn.grants, a.conn.grants);
+  });
+
   it('carries no grants without limits (goim\'s behaviour)', async () => {
     const s = setup();
     s.conn.onData(packet(Op.Auth, '{}'));

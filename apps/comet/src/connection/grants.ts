@@ -1,6 +1,10 @@
 import type { logic } from '@imgate/contracts';
 import { roomGranted } from '@imgate/protocol';
 
+const shared = new Map<string, Grants>();
+/** Distinct grant shapes kept for sharing; past it, connections get their own (correct, just bigger). */
+const MAX_SHARED = 10_000;
+
 /**
  * What logic's Connect said this connection may do (docs/security.md), checked here on every op
  * 12/23, 14 and upstream message without a call to logic. Only connections with limits have one.
@@ -23,10 +27,19 @@ export class Grants {
     this.joinHook = p.joinHook;
   }
 
-  /** Undefined when nothing is limited (goim's behaviour): such connections carry no grants. */
+  /**
+   * Undefined when nothing is limited (goim's behaviour): such connections carry no grants. Equal
+   * grants are shared (they never change), so a million connections with one token shape hold one.
+   */
   static of(p: logic.Permissions__Output | null | undefined, platform: string): Grants | undefined {
     if (!p || !(p.roomsLimited || p.sendLimited || p.subLimited || p.joinHook)) return undefined;
-    return new Grants(p, platform);
+    const id = JSON.stringify([p.roomsLimited, p.rooms, p.sendLimited, p.sendOps, p.subLimited, p.subOps, p.joinHook, p.joinHook ? platform : '']);
+    let g = shared.get(id);
+    if (!g) {
+      g = new Grants(p, platform);
+      if (shared.size < MAX_SHARED) shared.set(id, g);
+    }
+    return g;
   }
 
   room(room: string): boolean {
