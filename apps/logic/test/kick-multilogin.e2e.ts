@@ -60,7 +60,7 @@ describe('kick, multi-login and revocation (logic, two comets, job)', () => {
     assert.equal((await post(`${cluster.logic.url}/v1/revoke`, { mid: 1 }, undefined, {})).status, 401);
   });
 
-  it('gRPC Kick by key closes exactly that connection', async () => {
+  it('gRPC Kick by key closes exactly that connection; gRPC Revoke by mid cuts the rest', async () => {
     const user = ++mid;
     const a = await ProtoClient.ws(cluster.comets[0].wsUrl);
     const { key } = await a.auth({ token: await signHs256({ mid: user }), platform: 'p1' });
@@ -74,12 +74,18 @@ describe('kick, multi-login and revocation (logic, two comets, job)', () => {
         logic.Kick({ keys: [key], reason: 'by key' }, md, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r?.closed ?? -1))),
       );
       assert.equal(closed, 1);
+      assert.deepEqual(await kickedWith(a), { code: 'kicked', reason: 'by key' });
+      await stillOpen(b);
+      // gRPC Revoke: every token of the user issued before now (before 0 = now).
+      await new Promise((r) => setTimeout(r, 1_100));
+      const revoked = await new Promise<number>((resolve, reject) =>
+        logic.Revoke({ mid: user }, md, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r?.closed ?? -1))),
+      );
+      assert.equal(revoked, 1);
+      assert.equal((await kickedWith(b)).code, 'revoked');
     } finally {
       logic.close();
     }
-    assert.deepEqual(await kickedWith(a), { code: 'kicked', reason: 'by key' });
-    await stillOpen(b);
-    b.close();
   });
 
   it('the SDK emits kicked and does not reconnect; with reconnectOnKick it does', async () => {
