@@ -34,6 +34,8 @@ export interface LogicConfig {
   delivery: DeliveryConfig;
   /** Room/operation permissions, join hook, multi-login, kicks, revocations (docs/security.md). */
   access: AccessConfig;
+  /** Session resume (docs/protocol.md): how long a lost session can be taken back (0 = off), and pushes by key held meanwhile. */
+  resume: { windowSec: number; holdMax: number };
 }
 
 export interface DeliveryConfig {
@@ -79,6 +81,10 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
       idempotencyTtlSec: env.int('LOGIC_IDEMPOTENCY_TTL_SEC', 600, 1, 7 * 86_400),
     },
     access: loadAccessConfig(env),
+    resume: {
+      windowSec: env.int('LOGIC_RESUME_WINDOW_SEC', 60, 0, 3_600),
+      holdMax: env.int('LOGIC_RESUME_HOLD_MAX', 100, 0, 10_000),
+    },
   };
   const { auth } = config;
   if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwtPublicKey) {

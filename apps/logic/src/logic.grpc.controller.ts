@@ -4,6 +4,7 @@ import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
 import { AccessService } from './access/access.service';
 import { KickService } from './access/kick.service';
 import { RevokeService } from './access/revoke.service';
+import { ConnectionsService } from './connections/connections.service';
 import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
 import { LogicMetrics } from './logic.metrics';
@@ -45,6 +46,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly access: AccessService,
     private readonly kicks: KickService,
     private readonly revocations: RevokeService,
+    private readonly connections: ConnectionsService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -56,7 +58,9 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     const log = this.logger;
     const u = <Req, Res>(name: string, fn: (req: Req) => Promise<Res>) => unary(log, name, fn, this.metrics.grpc);
     return {
-      Connect: u('Connect', (r) => this.sessions.connect(requireServer(r.server), r.token, r.clientIp)),
+      Connect: u('Connect', (r) =>
+        this.sessions.connect(requireServer(r.server), r.token, { clientIp: r.clientIp.slice(0, 64), clientPort: r.clientPort, transport: r.transport.slice(0, 8) }),
+      ),
       Disconnect: u('Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
       Heartbeat: u('Heartbeat', async (r) => {
         await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
@@ -94,6 +98,8 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Revoke: u('Revoke', (r) =>
         this.revocations.revoke({ jti: r.jti || undefined, exp: r.exp || undefined, mid: r.mid || undefined, before: r.before || undefined }),
       ),
+      UpdateSessions: u('UpdateSessions', async (r) => ({ updated: await this.connections.update(requireServer(r.server), r.sessions) })),
+      Connections: u('Connections', async (r) => ({ connections: await this.connections.list(r.mids) })),
       Nodes: u('Nodes', async () => ({
         nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
       })),

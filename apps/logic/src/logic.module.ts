@@ -6,13 +6,17 @@ import { QUEUE_PRODUCER } from '@imgate/queue';
 import { AccessMetrics } from './access/access.metrics';
 import { AccessService } from './access/access.service';
 import { AdminController } from './access/admin.http.controller';
-import { CometKicker } from './access/comet-kicker';
 import { JoinHook } from './access/join-hook';
 import { KickService } from './access/kick.service';
 import { LoginPolicy } from './access/login-policy';
 import { RevokeService } from './access/revoke.service';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
+import { CometKicker } from './connections/comet-kicker';
+import { CONNECTION_RECORDS } from './connections/connection-record';
+import { ConnectionsController } from './connections/connections.http.controller';
+import { ConnectionsService } from './connections/connections.service';
+import { ResumeService } from './connections/resume.service';
 import { DeliveryController } from './delivery/delivery.http.controller';
 import { DeliveryService } from './delivery/delivery.service';
 import { MessageIds } from './delivery/message-ids';
@@ -38,12 +42,13 @@ export class LogicModule {
     const { config, infra } = deps;
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, AdminController, HealthController, MetricsController, DemoController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, AdminController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         ...roleProviders(deps),
         LogicMetrics,
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
+        { provide: CONNECTION_RECORDS, useValue: infra.connections },
         { provide: STREAM_REPOSITORY, useValue: infra.streams },
         { provide: ACK_REPOSITORY, useValue: infra.acks },
         { provide: IDEMPOTENCY_REPOSITORY, useValue: infra.idempotency },
@@ -57,9 +62,11 @@ export class LogicModule {
         { provide: READINESS, useValue: () => infra.ready() },
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
+        CometKicker,
+        ResumeService,
+        ConnectionsService,
         AccessMetrics,
         JoinHook,
-        CometKicker,
         LoginPolicy,
         AccessService,
         KickService,

@@ -17,8 +17,6 @@ export interface AccessConfig {
   onePerPlatform: boolean;
   /** How long a revocation is kept when its token's `exp` is not given (and for "mid before T"). */
   revokeTtlSec: number;
-  /** Deadline of logic's calls to comets (kick). */
-  cometTimeoutMs: number;
 }
 
 export function loadAccessConfig(env: Env): AccessConfig {
@@ -31,6 +29,5 @@ export function loadAccessConfig(env: Env): AccessConfig {
     maxConnsPerMid: env.int('LOGIC_MAX_CONNS_PER_MID', 0, 0, 10_000),
     onePerPlatform: env.bool('LOGIC_ONE_PER_PLATFORM', false),
     revokeTtlSec: env.int('LOGIC_REVOKE_TTL_SEC', 30 * 86_400, 60, 366 * 86_400),
-    cometTimeoutMs: env.int('LOGIC_COMET_TIMEOUT_MS', 3_000, 100, 60_000),
   };
 }

@@ -5,7 +5,7 @@ import type { LogicConfig } from '../logic.config';
 import type { SessionRepository } from '../session/session.repository';
 import { AccessMetrics } from './access.metrics';
 import { AccessService } from './access.service';
-import { CometKicker, type KickTarget } from './comet-kicker';
+import { CometKicker, type KickTarget } from '../connections/comet-kicker';
 import { JoinHook } from './join-hook';
 import { KickService } from './kick.service';
 import { LoginPolicy } from './login-policy';
@@ -28,8 +28,8 @@ export function accessFixture(config: LogicConfig, clock: Clock, sessions: Sessi
   const logins = new MemoryLoginRepository(clock);
   const revocations = new MemoryRevocationRepository(clock);
   const kicked: Kicked[] = [];
-  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), config, logger);
-  kicker.kick = async (targets: ReadonlyMap<string, KickTarget>, kind: string, reason: string) => {
+  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), logger);
+  kicker.kickMany = async (targets: ReadonlyMap<string, KickTarget>, kind: string, reason: string) => {
     for (const [server, t] of targets) kicked.push({ server, ...t, kind, reason });
     return [...targets.values()].reduce((n, t) => n + t.keys.length + t.mids.length, 0);
   };

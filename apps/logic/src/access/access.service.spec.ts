@@ -13,6 +13,7 @@ import { loadLogicConfig } from '../logic.config';
 import { LogicMetrics } from '../logic.metrics';
 import { MemorySessionRepository } from '../session/memory-session.repository';
 import { SessionService } from '../session/session.service';
+import { memoryResume } from '../connections/resume.fixture';
 import { accessFixture } from './access.fixture';
 import { permissionsFor } from './permissions';
 
@@ -25,9 +26,11 @@ function setup(env: Record<string, string> = {}) {
   const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: TEST_JWT_SECRET, ...env }));
   const sessions = new MemorySessionRepository(clock);
   const fx = accessFixture(config, clock, sessions);
-  const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, new LogicMetrics(createMetricsRegistry()), fx.access);
+  const metrics = new LogicMetrics(createMetricsRegistry());
+  const { resume } = memoryResume(config, clock, metrics);
+  const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, metrics, resume, fx.access);
   const connect = async (claims: Record<string, unknown>, auth: Record<string, unknown> = {}, server = 'comet-a') =>
-    service.connect(server, body({ token: await signHs256(claims), ...auth }), '127.0.0.1');
+    service.connect(server, body({ token: await signHs256(claims), ...auth }), { clientIp: '127.0.0.1', clientPort: 0, transport: 'ws' });
   return { ...fx, service, sessions, clock, config, connect };
 }
 
@@ -124,7 +127,7 @@ describe('AccessService at connect', () => {
     await refused(connect({ mid: 8 }), GrpcStatus.UNAUTHENTICATED, /issued before/);
     // Issued after the cut: accepted.
     const later = await new SignJWT({ mid: 8 }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(realNow + 3).setExpirationTime(realNow + 600).sign(createSecretKey(Buffer.from(TEST_JWT_SECRET)));
-    assert.equal((await service.connect('comet-a', body({ token: later }), '')).mid, 8);
+    assert.equal((await service.connect('comet-a', body({ token: later }), { clientIp: '', clientPort: 0, transport: 'ws' })).mid, 8);
     await refused(revoke.revoke({}), GrpcStatus.INVALID_ARGUMENT, /give jti/);
   });
 

@@ -5,7 +5,7 @@ import { LOGIC_CONFIG, SESSION_REPOSITORY } from '../logic.tokens';
 import type { SessionRepository } from '../session/session.repository';
 import { AccessMetrics } from './access.metrics';
 import { store } from './access.service';
-import { addTarget, CometKicker, type KickTarget } from './comet-kicker';
+import { addTarget, CometKicker, type KickTarget } from '../connections/comet-kicker';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_REASON = 200;
@@ -35,7 +35,7 @@ export class KickService {
       const server = servers[i];
       if (server) addTarget(targets, server, { keys: [k] });
     });
-    const closed = await this.kicker.kick(targets, 'kicked', reason || 'kicked by the operator');
+    const closed = await this.kicker.kickMany(targets, 'kicked', reason || 'kicked by the operator');
     this.metrics.kicked.inc({ code: 'kicked' }, closed);
     return { closed };
   }

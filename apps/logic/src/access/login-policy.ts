@@ -3,7 +3,7 @@ import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG, LOGIN_REPOSITORY, SESSION_REPOSITORY } from '../logic.tokens';
 import type { SessionRepository } from '../session/session.repository';
 import { AccessMetrics } from './access.metrics';
-import { addTarget, CometKicker, type KickTarget } from './comet-kicker';
+import { addTarget, CometKicker, type KickTarget } from '../connections/comet-kicker';
 import type { LoginRepository } from './login.repository';
 
 /**
@@ -49,6 +49,6 @@ export class LoginPolicy {
     if (victims.length === 0) return;
     const targets = new Map<string, KickTarget>();
     for (const v of victims) addTarget(targets, v.server, { keys: [v.key] });
-    this.metrics.kicked.inc({ code: kind }, await this.kicker.kick(targets, kind, reason));
+    this.metrics.kicked.inc({ code: kind }, await this.kicker.kickMany(targets, kind, reason));
   }
 }

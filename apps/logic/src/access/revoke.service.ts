@@ -5,7 +5,7 @@ import { LOGIC_CONFIG, LOGIN_REPOSITORY, REVOCATION_REPOSITORY, SESSION_REPOSITO
 import type { SessionRepository } from '../session/session.repository';
 import { AccessMetrics } from './access.metrics';
 import { store } from './access.service';
-import { addTarget, CometKicker, type KickTarget } from './comet-kicker';
+import { addTarget, CometKicker, type KickTarget } from '../connections/comet-kicker';
 import type { LoginRepository } from './login.repository';
 import type { RevocationRepository } from './revocation.repository';
 
@@ -65,7 +65,7 @@ export class RevokeService {
       const server = live.get(key);
       if (server && covered(login)) addTarget(targets, server, { keys: [key] });
     }
-    const closed = await this.kicker.kick(targets, 'revoked', 'token revoked');
+    const closed = await this.kicker.kickMany(targets, 'revoked', 'token revoked');
     this.metrics.kicked.inc({ code: 'revoked' }, closed);
     return { closed };
   }

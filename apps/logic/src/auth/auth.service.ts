@@ -18,6 +18,8 @@ export interface Identity {
   device: string;
   /** Claims access control reads (absent with dev auth): permissions, and what revocation matches. */
   token?: TokenFacts;
+  /** The auth body's resume token: verified by the session store, not here. */
+  resume?: string;
 }
 
 export interface TokenFacts {
@@ -58,7 +60,7 @@ export class AuthService {
       if (err instanceof AuthBodyError) throw RpcError.invalid(err.message);
       throw err;
     }
-    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery };
+    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery, ...(parsed.resume ? { resume: parsed.resume } : {}) };
     const device = (claim?: string) => parsed.device ?? claim ?? (parsed.platform || 'default');
     if (this.config.auth.mode === 'dev' && !parsed.token) {
       if (parsed.mid === undefined) throw RpcError.unauthenticated('mid is required (dev auth mode)');

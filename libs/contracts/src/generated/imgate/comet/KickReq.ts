@@ -7,7 +7,7 @@ export interface KickReq {
   'mids'?: (number | string | Long)[];
   'code'?: (number);
   'reason'?: (string);
-  'kind'?: (string);
+  'codeName'?: (string);
 }
 
 export interface KickReq__Output {
@@ -15,5 +15,5 @@ export interface KickReq__Output {
   'mids': (number)[];
   'code': (number);
   'reason': (string);
-  'kind': (string);
+  'codeName': (string);
 }
