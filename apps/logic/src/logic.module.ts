@@ -22,6 +22,7 @@ import { GoimPushController } from './push/goim-push.http.controller';
 import { PushController } from './push/push.http.controller';
 import { PushService } from './push/push.service';
 import { SessionService } from './session/session.service';
+import { SessionSweeper } from './session/session-sweeper';
 import { UpstreamService } from './upstream.service';
 
 @Module({})
@@ -48,6 +49,7 @@ export class LogicModule {
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
         SessionService,
+        SessionSweeper,
         MessageIds,
         PushService,
         DeliveryService,

@@ -46,6 +46,10 @@ export class RedisOnlineRepository implements OnlineRepository {
     if (!res || failed) throw failed?.[0] ?? new Error('rooms not recorded');
   }
 
+  async remove(server: string): Promise<void> {
+    await this.redis.del(this.key(server));
+  }
+
   async read(servers: string[]): Promise<Map<string, OnlineSnapshot>> {
     const out = new Map<string, OnlineSnapshot>();
     if (servers.length === 0) return out;

@@ -65,7 +65,9 @@ export class PushService {
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: LogicMetrics,
-  ) {}
+  ) {
+    metrics.pushQueueDepth = () => queue.depth ?? 0;
+  }
 
   pushKeys(keys: string[], operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
     return this.accepted('keys', idempotencyKey, () => {

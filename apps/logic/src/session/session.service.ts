@@ -69,16 +69,19 @@ export class SessionService {
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
-    // An expired session (e.g. Redis restarted) is written again, as goim does.
-    if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
+    // An expired session (e.g. Redis restarted) is written again, as goim does (unless just disconnected).
+    if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.restoreMany([{ mid, key }], server, ttl);
   }
 
-  /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
+  /**
+   * A comet's batch of due refreshes (or its replay after the store came back empty): one store
+   * round trip; lost sessions are written back, except ones just disconnected or now on another comet.
+   */
   async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
     const ttl = this.config.sessionTtlSec;
     const ok = await this.sessions.refreshMany(sessions, server, ttl);
     const lost = sessions.filter((_, i) => !ok[i]);
-    await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
-    return { renewed: sessions.length - lost.length, restored: lost.length };
+    const restored = await this.sessions.restoreMany(lost, server, ttl);
+    return { renewed: sessions.length - lost.length, restored };
   }
 }
