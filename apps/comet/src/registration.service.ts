@@ -27,6 +27,7 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
   /** Listed at least once since boot: readiness waits for it. */
   registered = false;
   private replayPending = false;
+  private announcing?: Promise<void>;
 
   constructor(
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
@@ -52,7 +53,13 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
     };
   }
 
-  private async announce(): Promise<void> {
+  /** One announcement at a time: while the store is away, ticks must not pile up behind the first. */
+  private announce(): Promise<void> {
+    this.announcing ??= this.announceOnce().finally(() => (this.announcing = undefined));
+    return this.announcing;
+  }
+
+  private async announceOnce(): Promise<void> {
     if (this.stopped) return;
     let created: boolean;
     try {
@@ -83,15 +90,17 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
     }, REPLAY_RETRY_MS);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.infra.onStoreReturn(() => void this.announce());
-    await this.announce();
+    // Not awaited: with the store away the comet still boots (unready) and serves its listeners.
+    void this.announce();
     this.timer = setInterval(() => void this.announce(), this.config.registerIntervalMs);
   }
 
   /** Marks this comet draining: clients are no longer sent here. */
   async setDraining(): Promise<void> {
     this.draining = true;
+    await this.announcing;
     await this.announce();
   }
 

@@ -68,7 +68,10 @@ export class RedisOnlineRepository implements OnlineRepository {
   }
 
   async onRoomsAdded(listener: (server: string, rooms: string[]) => void): Promise<void> {
-    this.subscriber ??= this.redis.duplicate();
+    if (!this.subscriber) {
+      this.subscriber = this.redis.duplicate();
+      this.subscriber.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'redis subscriber error'));
+    }
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       try {

@@ -32,12 +32,11 @@ export interface ClusterOptions {
 }
 
 /**
- * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
- * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ * The settings every test cluster runs with: a run name, its own key prefix, topics and consumer
+ * group, the test JWT secret and API key, quick registry timings; `extra` overrides.
  */
-export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const run = `${opts.name}-${randomBytes(3).toString('hex')}`;
-  const dir = testOutputDir(opts.name);
+export function testClusterEnv(name: string, extra: Record<string, string> = {}): { run: string; env: Record<string, string> } {
+  const run = `${name}-${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     LOG_LEVEL: 'info',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -53,8 +52,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
-    ...opts.env,
+    ...extra,
   };
+  return { run, env };
+}
+
+/**
+ * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
+ * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { run, env } = testClusterEnv(opts.name, opts.env);
+  const dir = testOutputDir(opts.name);
   const [logicHttp, logicGrpc, jobHttp] = await freePorts(3);
   const logic = new RoleProcess('logic', 'logic', { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` }, dir).start();
   const started: RoleProcess[] = [logic];

@@ -7,3 +7,6 @@ export * from './processes';
 export * from './proto-client';
 export * from './metrics';
 export * from './tcp-proxy';
+export * from './private-services';
+export * from './roles';
+export * from './chaos';

@@ -138,13 +138,20 @@ export class RedisSessionRepository implements SessionRepository {
       cursor = next;
       if (flat.length === 0) continue;
       const p = this.redis.pipeline();
+      const sessionAt: number[] = [];
+      let n = 0;
       for (let i = 0; i < flat.length; i += 2) {
         const key = flat[i];
         const mid = Number(flat[i + 1]);
+        sessionAt.push(n++);
         p.eval(S.delIfEqual, 1, this.connKey(key), server);
-        if (mid > 0) p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
+        if (mid > 0) {
+          p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
+          n++;
+        }
       }
-      removed += check(await p.exec()).filter((r) => r === 1).length;
+      const results = check(await p.exec());
+      removed += sessionAt.filter((i) => results[i] === 1).length;
     } while (cursor !== '0');
     await this.redis.pipeline().del(index).hdel(this.serversKey, server).exec();
     this.noted.delete(server);
