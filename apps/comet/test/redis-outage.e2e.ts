@@ -68,8 +68,11 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     await comet.proc.kill('SIGKILL');
     await sleep(3_000);
     comet.restart();
+    // It boots without Redis (on a loaded machine that can take a while): serving, and unready.
+    await waitFor(async () => (await fetch(`${comet.healthUrl}/live`).catch(() => undefined))?.status === 200, 40_000, 'the restarted comet to serve HTTP');
+    const restartedReadiness = await comet.readiness();
     await sleep(Math.max(0, 20_000 - (Date.now() - down)));
-    const restartedReadiness = await comet.readiness().catch(() => ({ status: 0, body: {} }));
+    const outageMs = Date.now() - down;
     await redis.start(); // empty: no persistence
     const back = Date.now();
     const inOutage = probe.between(down + 500, back);
@@ -117,7 +120,7 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     printFaultTable('fault → outcome (private Redis, no persistence)', [
       { fault: 'comet booted with Redis down', clients: '-', pushes: '-', lost: 0, recoverMs: cometReadyMs },
       {
-        fault: 'Redis down 20 s, comet SIGKILLed + restarted in it, Redis back empty',
+        fault: `Redis down ${Math.round(outageMs / 1000)} s, comet SIGKILLed + restarted in it, Redis back empty`,
         clients: `reconnected by themselves (static token, default backoff), last ${reconnectMs} ms after Redis returned`,
         pushes: `${inOutage.length} in the outage, all 503`,
         lost: outageLost,

@@ -31,6 +31,19 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
+/** A comet's own settings: its id, its ports and where logic is. */
+export function cometEnv(id: string, p: { tcp: number; ws: number; grpc: number; http: number; kcp: number }, logicGrpc: number): Record<string, string> {
+  return {
+    COMET_ID: id,
+    COMET_TCP_PORT: String(p.tcp),
+    COMET_WS_PORT: String(p.ws),
+    COMET_GRPC_PORT: String(p.grpc),
+    COMET_HTTP_PORT: String(p.http),
+    COMET_KCP_PORT: String(p.kcp),
+    COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+  };
+}
+
 /**
  * The settings every test cluster runs with: a run name, its own key prefix, topics and consumer
  * group, the test JWT secret and API key, quick registry timings; `extra` overrides.
@@ -73,16 +86,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < (opts.comets ?? 1); i++) {
       const [tcp, ws, grpc, http, kcp] = await freePorts(5);
       const id = `comet-${i + 1}-${run}`;
-      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', {
-        ...env,
-        COMET_ID: id,
-        COMET_TCP_PORT: String(tcp),
-        COMET_WS_PORT: String(ws),
-        COMET_GRPC_PORT: String(grpc),
-        COMET_HTTP_PORT: String(http),
-        COMET_KCP_PORT: String(kcp),
-        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
-      }, dir).start();
+      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', { ...env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc) }, dir).start();
       started.push(proc);
       comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });
     }

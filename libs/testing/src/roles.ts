@@ -1,3 +1,4 @@
+import { cometEnv } from './cluster';
 import { freePorts } from './ports';
 import { type Role, RoleProcess, type RoleProcessOptions, testOutputDir, waitHttpOk } from './processes';
 
@@ -29,8 +30,16 @@ export class RoleHandle {
 
   /** GET /health/ready: the status code and the body. */
   async readiness(): Promise<{ status: number; body: { status?: string; checks?: Record<string, boolean>; reasons?: Record<string, string> } }> {
-    const res = await fetch(`${this.healthUrl}/ready`, { signal: AbortSignal.timeout(3_000) });
-    return { status: res.status, body: (await res.json()) as { status?: string } };
+    // A reused keep-alive socket the server just closed fails the fetch: that says nothing about readiness.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${this.healthUrl}/ready`, { signal: AbortSignal.timeout(3_000) });
+        return { status: res.status, body: (await res.json()) as { status?: string } };
+      } catch (err) {
+        if (attempt >= 2 || !this.proc.running) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   ready(timeoutMs = 30_000): Promise<void> {
@@ -70,17 +79,7 @@ export class RoleSet {
     const h = new RoleHandle(
       id,
       'comet',
-      {
-        ...this.env,
-        COMET_ID: id,
-        COMET_TCP_PORT: String(tcp),
-        COMET_WS_PORT: String(ws),
-        COMET_GRPC_PORT: String(grpc),
-        COMET_HTTP_PORT: String(http),
-        COMET_KCP_PORT: String(kcp),
-        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
-        ...env,
-      },
+      { ...this.env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc), ...env },
       http,
       this.dir,
       {},
