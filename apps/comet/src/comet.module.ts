@@ -13,6 +13,7 @@ import { AckForwarder } from './logic/ack-forwarder';
 import { LogicClient } from './logic/logic.client';
 import { SessionRenewals } from './logic/session-renewals';
 import { SessionReplay } from './logic/session-replay';
+import { SessionUpdates } from './logic/session-updates';
 import { CometMetrics } from './comet.metrics';
 import { OnlineReporter } from './online-reporter.service';
 import { PushService } from './push/push.service';
@@ -51,6 +52,7 @@ export class CometModule {
         LogicClient,
         SessionRenewals,
         SessionReplay,
+        SessionUpdates,
         Deadlines,
         OnlineReporter,
         ConnectionService,

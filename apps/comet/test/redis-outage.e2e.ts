@@ -4,7 +4,7 @@
 // Redis restart while pushes flow loses nothing accepted (the outage's pushes are refused 503).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chaosClients, type ChaosClient, lostCount, printFaultTable, PrivateRedis, PushTraffic, type RoleHandle, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
+import { acceptedBefore, chaosClients, type ChaosClient, lostCount, printFaultTable, PrivateRedis, PushTraffic, type RoleHandle, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MID_BASE = 141_000;
@@ -83,9 +83,13 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     await waitFor(() => pair.every((c) => probe.accepted.slice(firstAfter).some((id) => got(c, id))), 30_000, 'a push by mid to reach both clients after Redis came back');
     const reachMs = Date.now() - back;
     await probe.stop();
-    // The reliable client holds every accepted push (the plain one is best-effort by design).
-    await waitFor(() => lostCount(reliable, probe.accepted) === 0, 15_000, 'the reliable client to hold every accepted push').catch(() => undefined);
-    const outageLost = lostCount(reliable, probe.accepted);
+    // The reliable client holds every push accepted before the outage (the plain one is best-effort
+    // by design). Redis came back empty: the user stream has a new epoch, and what was accepted into
+    // it before the client re-authenticated is skipped with recoveryFailed(epoch_changed) — counted apart.
+    const beforeOutage = acceptedBefore(probe, down);
+    await waitFor(() => lostCount(reliable, beforeOutage) === 0, 15_000, 'the reliable client to hold every push accepted before the outage').catch(() => undefined);
+    const outageLost = lostCount(reliable, beforeOutage);
+    const skippedAtEpoch = lostCount(reliable, acceptedBefore(probe, down, false));
     console.log(`20 s outage: comet while Redis was away 3 s: ${blip.status} ${JSON.stringify(blip.body)}; restarted comet before Redis returned: ${restartedReadiness.status}`);
     assert.equal(blip.status, 200, 'a registered comet stays ready (degraded) through a short Redis blip');
     assert.equal(blip.body.status, 'degraded');
@@ -114,22 +118,25 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     const deliveredBack = Date.now() - restartBack;
     await sleep(1_000);
     await traffic.stop();
-    await waitFor(() => lostCount(more, traffic.accepted) === 0, 20_000, 'every accepted push at every client').catch(() => undefined);
-    const lost = lostCount(more, traffic.accepted);
+    const beforeRestart = acceptedBefore(traffic, restartAt);
+    await waitFor(() => lostCount(more, beforeRestart) === 0, 20_000, 'every push accepted before the restart at every client').catch(() => undefined);
+    const lost = lostCount(more, beforeRestart);
+    const skippedAfter = lostCount(more, acceptedBefore(traffic, restartAt, false));
+    const told = more.reduce((n, c) => n + c.recoveryFailed.length, 0);
     const outage = traffic.between(restartAt + 200, restartBack);
     printFaultTable('fault → outcome (private Redis, no persistence)', [
       { fault: 'comet booted with Redis down', clients: '-', pushes: '-', lost: 0, recoverMs: cometReadyMs },
       {
         fault: `Redis down ${Math.round(outageMs / 1000)} s, comet SIGKILLed + restarted in it, Redis back empty`,
         clients: `reconnected by themselves (static token, default backoff), last ${reconnectMs} ms after Redis returned`,
-        pushes: `${inOutage.length} in the outage, all 503`,
+        pushes: `${inOutage.length} in the outage, all 503; ${skippedAtEpoch} accepted into the new (empty) history before the reconnect skipped, told by recoveryFailed ${JSON.stringify(reliable[0].recoveryFailed)}`,
         lost: outageLost,
         recoverMs: reachMs,
       },
       {
         fault: 'Redis restart (5 s, back empty) under traffic',
         clients: `stayed connected (${more.reduce((n, c) => n + c.drops.length, 0)} drops)`,
-        pushes: `${traffic.accepted.length} accepted; ${outage.filter((a) => a.status !== 200).length} refused in the outage (${[...new Set(outage.filter((a) => a.status !== 200).map((a) => a.status))]})`,
+        pushes: `${traffic.accepted.length} accepted; ${outage.filter((a) => a.status !== 200).length} refused in the outage (${[...new Set(outage.filter((a) => a.status !== 200).map((a) => a.status))]}); ${skippedAfter} client-copies accepted into the new (empty) history before the sessions were written back skipped (recoveryFailed ×${told})`,
         lost,
         recoverMs: deliveredBack,
       },

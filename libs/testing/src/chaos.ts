@@ -95,6 +95,8 @@ export interface ChaosClient {
   seenAt: Map<string, number>;
   connects: number[];
   drops: Array<{ at: number; code: string }>;
+  /** Reliable delivery told the app a stream's history could not be recovered (e.g. Redis came back empty). */
+  recoveryFailed: string[];
 }
 
 /** SDK clients with reliable delivery, each recording the message ids it got and when it (re)connected. */
@@ -104,7 +106,8 @@ export function chaosClients(count: number, midBase: number, options: Omit<Imgat
       const mid = midBase + i;
       const token = options.staticToken ? await signHs256({ mid }) : () => signHs256({ mid });
       const client = new ImgateClient({ accepts: [1000], delivery: true, watchNetwork: false, ...options, token });
-      const c: ChaosClient = { mid, client, ids: new Set(), seenAt: new Map(), connects: [], drops: [] };
+      const c: ChaosClient = { mid, client, ids: new Set(), seenAt: new Map(), connects: [], drops: [], recoveryFailed: [] };
+      client.on('recoveryFailed', (e) => c.recoveryFailed.push(e.reason));
       client.on('message', (m) => {
         // A best-effort push (no reliable delivery) has no id: its body (the push's key) stands in.
         const id = m.id ?? `body:${m.text()}`;
@@ -122,6 +125,11 @@ export function chaosClients(count: number, midBase: number, options: Omit<Imgat
 /** How many accepted ids each client lacks, summed. */
 export function lostCount(clients: ChaosClient[], accepted: string[]): number {
   return clients.reduce((sum, c) => sum + accepted.filter((id) => !c.ids.has(id)).length, 0);
+}
+
+/** Accepted ids answered before / at-or-after a moment. */
+export function acceptedBefore(traffic: PushTraffic, at: number, before = true): string[] {
+  return traffic.accepted.filter((id) => ((traffic.acceptedAt.get(id) ?? 0) < at) === before);
 }
 
 export interface FaultRow {

@@ -10,3 +10,4 @@ export * from './tcp-proxy';
 export * from './private-services';
 export * from './roles';
 export * from './chaos';
+export * from './haproxy';
