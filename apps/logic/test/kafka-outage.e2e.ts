@@ -129,7 +129,10 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     const recoverMs = Math.min(...traffic.answers.filter((a) => a.at > backAt && a.status === 200).map((a) => a.at + a.ms)) - backAt;
     await sleep(1_500);
     await traffic.stop();
-    await waitFor(() => lostCount(clients, traffic.accepted) === 0, 20_000, 'every client to hold every accepted push').catch(() => undefined);
+    // What job did with the records, for a failing run to be read.
+    console.log((await (await fetch(`${job.healthUrl.replace('/health', '')}/metrics`)).text()).split('\n').filter((l) => l.startsWith('imgate_job_records_total')).join('; '));
+    clients.forEach((c) => c.client.recover());
+    await waitFor(() => lostCount(clients, traffic.accepted) === 0, 30_000, 'every client to hold every accepted push').catch(() => undefined);
     const lost = lostCount(clients, traffic.accepted);
     const outage = traffic.between(stopAt, backAt);
     const refusedInOutage = traffic.answers.filter((a) => a.status !== 200);
