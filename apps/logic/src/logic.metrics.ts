@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { grpcServerTimer, METRICS, type MetricsRegistry } from '@imgate/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 @Injectable()
 export class LogicMetrics {
@@ -9,6 +9,10 @@ export class LogicMetrics {
   readonly resumes: Counter<'result'>;
   readonly queueWrite: Histogram<'topic'>;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  readonly queueDepth: Gauge;
+  readonly sweptSessions: Counter;
+  /** Set by whoever holds the producer; read at scrape time. */
+  pushQueueDepth: () => number = () => 0;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -23,5 +27,15 @@ export class LogicMetrics {
       registers,
     });
     this.grpc = grpcServerTimer(registry, 'logic');
+    this.sweptSessions = new Counter({ name: 'imgate_logic_swept_sessions_total', help: 'Sessions removed because their comet left the registry (crash)', registers });
+    const depth = () => this.pushQueueDepth();
+    this.queueDepth = new Gauge({
+      name: 'imgate_logic_push_queue_depth',
+      help: 'Push records waiting for Kafka (queued or in flight); bounded by LOGIC_PUSH_QUEUE_MAX',
+      registers,
+      collect() {
+        this.set(depth());
+      },
+    });
   }
 }

@@ -34,6 +34,7 @@ import { GoimPushController } from './push/goim-push.http.controller';
 import { PushController } from './push/push.http.controller';
 import { PushService } from './push/push.service';
 import { SessionService } from './session/session.service';
+import { SessionSweeper } from './session/session-sweeper';
 import { UpstreamService } from './upstream.service';
 
 @Module({})
@@ -72,6 +73,7 @@ export class LogicModule {
         KickService,
         RevokeService,
         SessionService,
+        SessionSweeper,
         MessageIds,
         PushService,
         DeliveryService,

@@ -6,6 +6,7 @@ export * from './logger';
 export * from './grpc/rpc-error';
 export * from './grpc/grpc-server';
 export * from './grpc/grpc-client';
+export * from './dependency';
 export * from './health.http.controller';
 export * from './metrics';
 export * from './shutdown';

@@ -1,4 +1,5 @@
 export * from './redis';
+export * from './redis-watch';
 export * from './comet-registry';
 export * from './memory-comet-registry';
 export * from './redis-comet-registry';

@@ -32,6 +32,19 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
+/** A comet's own settings: its id, its ports and where logic is. */
+export function cometEnv(id: string, p: { tcp: number; ws: number; grpc: number; http: number; kcp: number }, logicGrpc: number): Record<string, string> {
+  return {
+    COMET_ID: id,
+    COMET_TCP_PORT: String(p.tcp),
+    COMET_WS_PORT: String(p.ws),
+    COMET_GRPC_PORT: String(p.grpc),
+    COMET_HTTP_PORT: String(p.http),
+    COMET_KCP_PORT: String(p.kcp),
+    COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+  };
+}
+
 /**
  * The Redis the tests run against: REDIS_URL (default local), or with REDIS_CLUSTER_NODES set the
  * Redis Cluster on those nodes, as a `redis+cluster://` URL. Roles get it as REDIS_URL (not as
@@ -44,12 +57,11 @@ export function testRedisUrl(): string {
 }
 
 /**
- * logic, N comets and job as separate processes against the real Redis and Kafka (testRedisUrl() /
- * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ * The settings every test cluster runs with (Redis from testRedisUrl(), Kafka from KAFKA_BROKERS): a run name, its own key prefix, topics and consumer
+ * group, the test JWT secret and API key, quick registry timings; `extra` overrides.
  */
-export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const run = `${opts.name}-${randomBytes(3).toString('hex')}`;
-  const dir = testOutputDir(opts.name);
+export function testClusterEnv(name: string, extra: Record<string, string> = {}): { run: string; env: Record<string, string> } {
+  const run = `${name}-${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     LOG_LEVEL: 'info',
     REDIS_URL: testRedisUrl(),
@@ -65,8 +77,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
-    ...opts.env,
+    ...extra,
   };
+  return { run, env };
+}
+
+/**
+ * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
+ * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { run, env } = testClusterEnv(opts.name, opts.env);
+  const dir = testOutputDir(opts.name);
   const [logicHttp, logicGrpc, jobHttp] = await freePorts(3);
   const logic = new RoleProcess('logic', 'logic', { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` }, dir).start();
   const started: RoleProcess[] = [logic];
@@ -76,16 +98,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < (opts.comets ?? 1); i++) {
       const [tcp, ws, grpc, http, kcp] = await freePorts(5);
       const id = `comet-${i + 1}-${run}`;
-      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', {
-        ...env,
-        COMET_ID: id,
-        COMET_TCP_PORT: String(tcp),
-        COMET_WS_PORT: String(ws),
-        COMET_GRPC_PORT: String(grpc),
-        COMET_HTTP_PORT: String(http),
-        COMET_KCP_PORT: String(kcp),
-        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
-      }, dir).start();
+      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', { ...env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc) }, dir).start();
       started.push(proc);
       comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });
     }

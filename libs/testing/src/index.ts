@@ -9,4 +9,7 @@ export * from './metrics';
 export * from './tcp-proxy';
 export * from './redis-cluster';
 export * from './fuzz';
+export * from './private-services';
+export * from './roles';
+export * from './chaos';
 export * from './haproxy';
