@@ -1,6 +1,9 @@
 import { encodeMigrateProof, type HmacSha256, MIGRATE_ACK, type MigrationMessage, verifyMigration } from '@imgate/kcp';
 
 /** Why the client proved its session again: it changed its socket, heard nothing, or the comet asked. */
+/** Datagrams within probeMs that make a link count as streaming. */
+const STREAMING_DATAGRAMS = 4;
+
 export type MigrationCause = 'rebind' | 'silence' | 'asked';
 
 /** A migration the comet acknowledged: its session now answers to `address`. */
@@ -10,6 +13,8 @@ export interface MigratedInfo {
   ms: number;
   /** The client's address as the comet sees it (`ip:port`), from the ack. */
   address: string;
+  /** False when the ack names the same address as the previous one (a probe after silence found the path unchanged). */
+  moved: boolean;
 }
 
 export interface MigratorOptions {
@@ -23,12 +28,16 @@ export interface MigratorOptions {
  * The client half of KCP migration (docs/protocol.md, KCP), without sockets: holds the session
  * secret from the auth reply and a strictly increasing counter, says when a NEW (ver 2) is due —
  * at once after a rebind or a prove-request, after `probeMs` of silence while data waits for an
- * ack, and again every `resendMs` until the comet acknowledges — and checks the ack's MAC.
+ * ack or after a stream of datagrams stopped, and again every `resendMs` until the comet
+ * acknowledges — and checks the ack's MAC. An idle link sends nothing extra.
  */
 export class KcpMigrator {
   private secret: Uint8Array | undefined;
   private counter = 0n;
   private heardAt: number;
+  private address: string | undefined;
+  /** When the last few datagrams arrived: a link that was streaming and falls silent is suspect even with nothing in flight. */
+  private readonly recent: number[] = [];
   private pending: { cause: MigrationCause; since: number; sentAt: number } | undefined;
   private readonly probeMs: number;
   private readonly resendMs: number;
@@ -61,6 +70,13 @@ export class KcpMigrator {
   /** A datagram of this session arrived. */
   heard(now: number): void {
     this.heardAt = now;
+    this.recent.push(now);
+    if (this.recent.length > STREAMING_DATAGRAMS) this.recent.shift();
+  }
+
+  /** Was the link busy just before it went quiet (STREAMING_DATAGRAMS within probeMs)? */
+  private get streaming(): boolean {
+    return this.recent.length === STREAMING_DATAGRAMS && this.recent[STREAMING_DATAGRAMS - 1] - this.recent[0] < this.probeMs;
   }
 
   /** Starts proving the session (after a rebind, or asked by the comet): the NEW to send now, if there is a secret. */
@@ -80,7 +96,7 @@ export class KcpMigrator {
       this.pending.sentAt = now;
       return this.proof();
     }
-    if (!inFlight || now - this.heardAt < this.probeMs) return undefined;
+    if (!(inFlight || this.streaming) || now - this.heardAt < this.probeMs) return undefined;
     return this.start('silence', now);
   }
 
@@ -88,7 +104,7 @@ export class KcpMigrator {
   nextDueIn(now: number, inFlight: boolean): number {
     if (!this.secret) return Infinity;
     if (this.pending) return Math.max(0, this.resendMs - (now - this.pending.sentAt));
-    return inFlight ? Math.max(0, this.probeMs - (now - this.heardAt)) : Infinity;
+    return inFlight || this.streaming ? Math.max(0, this.probeMs - (now - this.heardAt)) : Infinity;
   }
 
   /** A migration message from the comet: the finished migration for a good ack, else undefined. */
@@ -97,7 +113,10 @@ export class KcpMigrator {
     if (m.conv !== this.conv || m.counter > this.counter || !verifyMigration(this.hmac, this.secret, m)) return undefined;
     const done = this.pending;
     this.pending = undefined;
-    return { cause: done.cause, ms: now - done.since, address: m.ip.includes(':') ? `[${m.ip}]:${m.port}` : `${m.ip}:${m.port}` };
+    const address = m.ip.includes(':') ? `[${m.ip}]:${m.port}` : `${m.ip}:${m.port}`;
+    const moved = address !== this.address;
+    this.address = address;
+    return { cause: done.cause, ms: now - done.since, address, moved };
   }
 
   private proof(): Uint8Array {

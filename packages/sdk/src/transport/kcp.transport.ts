@@ -88,7 +88,7 @@ export function kcpTransport(opts: KcpTransportOptions = {}): TransportFactory {
           // The comet sends to the new address now: what waits for an ack goes again at once.
           kcp.pathChanged();
           kcp.flush();
-          h.migrated?.(done);
+          if (done.moved || done.cause === 'rebind') h.migrated?.(done);
         }
         return;
       }
