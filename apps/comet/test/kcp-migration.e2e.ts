@@ -4,36 +4,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { decodeMigration, encodeMigrateProof, MIGRATE_PROOF } from '@imgate/kcp';
 import { type ConnectedEvent, type DisconnectedEvent, ImgateClient, type MigratedInfo } from '@imgate/sdk';
-import { type Cluster, metric, post, signHs256, startCluster, UdpNat, waitFor } from '@imgate/testing';
+import { type Cluster, metric, post, Pusher, signHs256, startCluster, UdpNat, waitFor } from '@imgate/testing';
 
 const MID = 9301;
 const CONV = 0x8abc0001;
 const RATE_PER_S = 50;
-
-/** Pushes `push-<n>` to the user at a steady rate until stopped; every push must be accepted. */
-class Pusher {
-  sent = 0;
-  private timer?: NodeJS.Timeout;
-  private readonly inFlight = new Set<Promise<void>>();
-  readonly failures: string[] = [];
-
-  constructor(private readonly url: string) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      const p = post(this.url, `push-${this.sent++}`).then((r) => {
-        if (r.status !== 200) this.failures.push(JSON.stringify(r.json));
-      });
-      this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
-    }, 1000 / RATE_PER_S);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.all([...this.inFlight]);
-  }
-}
 
 function udp(bind: string): Promise<Socket> {
   return new Promise((resolve) => {
@@ -86,7 +61,7 @@ describe('KCP connection migration: a session follows its client to a new addres
     client.on('disconnected', (d) => drops.push(d));
     client.on('migrated', (m) => migrations.push(m));
     const first = await client.connect();
-    const pusher = new Pusher(`${cluster.logic.url}/goim/push/mids?operation=1000&mids=${MID}`);
+    const pusher = new Pusher(`${cluster.logic.url}/goim/push/mids?operation=1000&mids=${MID}`, RATE_PER_S);
     pusher.start();
     await waitFor(() => received.length >= 50, 10_000, 'the stream to flow');
 
@@ -114,9 +89,7 @@ describe('KCP connection migration: a session follows its client to a new addres
 
     await waitFor(() => new Set(received.map((r) => r.text)).size >= pusher.sent, 15_000, `all ${pusher.sent} pushes`);
     await new Promise((r) => setTimeout(r, 500)); // room for a late duplicate to show
-    const counts = new Map<string, number>();
-    for (const r of received) counts.set(r.text, (counts.get(r.text) ?? 0) + 1);
-    for (let i = 0; i < pusher.sent; i++) assert.equal(counts.get(`push-${i}`), 1, `push-${i} received ${counts.get(`push-${i}`) ?? 0} times`);
+    assert.deepEqual(pusher.notOnce(received.map((r) => r.text)), [], 'every push exactly once');
     assert.equal(received.length, pusher.sent, 'nothing else, nothing twice');
 
     assert.equal(connects.length, 1, 'no re-auth: a single connection');

@@ -8,3 +8,4 @@ export * from './proto-client';
 export * from './metrics';
 export * from './tcp-proxy';
 export * from './udp-nat';
+export * from './pusher';

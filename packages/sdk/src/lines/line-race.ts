@@ -35,12 +35,12 @@ export function raceLines(candidates: readonly Candidate[], ports: RacePorts, ti
     const links = new Map<Link, Candidate>();
     const openedAt = new Map<Link, number>();
     let done = false;
-    let timer: TimerHandle | undefined;
+    const deadline: { timer?: TimerHandle } = {};
 
     const finish = (winner?: RaceResult['winner']) => {
       if (done) return;
       done = true;
-      ports.timers.clearTimeout(timer);
+      ports.timers.clearTimeout(deadline.timer);
       for (const l of links.keys()) if (l !== winner?.link) l.close();
       resolve({ winner, probed: [...probed].map(([node, rttMs]) => ({ node, rttMs })), failures });
     };
@@ -77,7 +77,7 @@ export function raceLines(candidates: readonly Candidate[], ports: RacePorts, ti
       }
     }
     if (links.size === 0) return finish();
-    timer = ports.timers.setTimeout(() => {
+    deadline.timer = ports.timers.setTimeout(() => {
       for (const c of links.values()) failures.set(c.address, `no probe answer within ${timeoutMs} ms`);
       finish();
     }, timeoutMs);
