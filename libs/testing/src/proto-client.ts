@@ -29,6 +29,8 @@ export interface AuthReply {
   room_id: string;
   heartbeat: number;
   delivery?: { device: string; streams: Record<string, { epoch: number; head: string }> };
+  /** KCP with an imgate conv: the migration secret (docs/protocol.md, KCP). */
+  kcp_secret?: string;
 }
 
 type Waiter = { match: (p: Packet) => boolean; resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
