@@ -368,6 +368,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
     }
     if (link !== this.link) return;
     this.link = undefined;
+    this.dropStandby();
     if (how.keep) {
       this.retire();
       this.retiring = link;

@@ -72,6 +72,8 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       const migration = decodeMigration(msg);
       if (migration) {
         if (migration.ver !== MIGRATE_PROOF) return this.drop('unexpected_command');
+        // Stock-range convs never get a secret, nor any extension command back.
+        if (migration.conv < EXTENSION_CONV_MIN) return this.drop('bad_new');
         const stampedIp = this.trusted.has(peer.address) && migration.ip !== '::' ? migration.ip : undefined;
         const moved = this.migrations.onProof(migration, { ip: peer.address, port: peer.port }, stampedIp);
         if (moved && migration.rest.length > 0 && moved.input(migration.rest) < 0) this.drop('bad_segment');
