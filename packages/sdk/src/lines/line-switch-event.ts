@@ -34,7 +34,7 @@ export function resolveLineOptions(o: LineOptions | true): ResolvedLineOptions {
   };
 }
 
-/** The RTT a probe measured per node (undefined: no answer in time). */
+/** The RTT a probe measured per node (undefined: no answer before the race ended — the first answer ends it). */
 export interface LineRtt {
   node: string;
   rttMs: number | undefined;
