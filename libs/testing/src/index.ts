@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './tcp-proxy';
 export * from './udp-nat';
 export * from './pusher';
+export * from './haproxy';

@@ -14,6 +14,7 @@ import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
 import { type Candidate, type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
 import type { FetchLike, ImgateClientOptions } from './options.js';
 import { parseReason, PendingRequests } from './requests.js';
+import { ResumeState } from './resume.js';
 import { type AuthSnapshot, formatOps, SessionState } from './session-state.js';
 import { type Clock, type TimerHandle, type Timers, systemClock, systemTimers } from './timers.js';
 import { Delivery } from './streams/delivery.js';
@@ -74,6 +75,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private readonly lineOptions: ResolvedLineOptions | undefined;
   /** A line switch under way: the new link, authenticating beside the current one. */
   private standby: { link: Link; event: Omit<LineSwitchEvent, 'switchMs'>; at: number; timer: TimerHandle } | undefined;
+  private readonly resume: ResumeState;
 
   constructor(protected readonly options: ImgateClientOptions) {
     super();
@@ -88,6 +90,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
       if (this.link) this.drop(this.link, 'heartbeat_timeout', reason);
     });
     this.backoff = new Backoff(options.backoff, options.random);
+    this.resume = new ResumeState(this.clock, options.resume !== false);
     this.nodes = new NodeList(options.nodeSkipMs ?? 30_000);
     this.staticNodes = (options.nodes ?? []).map(parseNodeUrl);
     this.nodes.set(this.staticNodes);
@@ -261,12 +264,13 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private onOpen(link: Link): void {
     if (link !== this.link) return;
     this.sent = this.session.snapshot();
-    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token, this.delivery?.authFields()));
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token, { ...this.delivery?.authFields(), ...this.resume.authFields() }));
   }
 
   private onAuthReply(link: Link, p: Packet): void {
     const reply = authReply(p.body);
     link.authenticated(reply);
+    this.resume.accepted(reply);
     this.timers.clearTimeout(this.connectTimer);
     this.retire();
     this.status = 'open';
@@ -376,6 +380,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.timers.clearTimeout(this.connectTimer);
     this.heartbeats.stop();
     this.delivery?.disconnected();
+    if (how.fatal) this.resume.forget();
+    else this.resume.lost();
     const wasOpen = this.status === 'open';
     const now = this.clock.now();
     this.info = undefined;
@@ -419,7 +425,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
     if (this.standby?.link !== link || this.status !== 'open') return;
     this.token = token;
     this.sent = this.session.snapshot();
-    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, token, this.delivery?.authFields()));
+    // With a resume token the new line keeps the key (the server then closes the old connection, `replaced`).
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, token, { ...this.delivery?.authFields(), ...this.resume.authFields() }));
   }
 
   /** The new line answered its auth: it becomes the connection; the old one keeps delivering briefly, then closes. */

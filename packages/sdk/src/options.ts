@@ -62,6 +62,11 @@ export interface ImgateClientOptions {
    * when the line stays degraded (`lineSwitch` event). Default off.
    */
   lines?: boolean | LineOptions;
+  /**
+   * Session resume: after a lost link, reconnect with the same key, rooms and operations (on any
+   * comet), the server closing the old connection. Default on; the server decides the window.
+   */
+  resume?: boolean;
   heartbeat?: HeartbeatOptions;
   backoff?: BackoffOptions;
   /** Time for a request's reply (send, changeRoom, …), ms. Default 10000. */

@@ -32,7 +32,7 @@ export class KcpMigrations {
   ) {}
 
   /** A proof from `peer`: the session it moved (or refreshed) to `peer`, or undefined when refused. */
-  onProof(m: MigrationProof, peer: KcpPeer, stampedIp?: string): KcpSession | undefined {
+  onProof(m: MigrationProof, peer: KcpPeer, stamped?: KcpPeer): KcpSession | undefined {
     const candidates = this.host.withConv(m.conv).filter((s) => s.secret && s.secretIssued && !s.released);
     if (candidates.length === 0) {
       // The session is gone (released, or the comet restarted): the client must start over.
@@ -47,11 +47,15 @@ export class KcpMigrations {
     session.counter = m.counter;
     if (moved) {
       const from = `${session.remoteAddress}`;
-      session.remoteAddress = stampedIp ?? peer.ip;
+      session.remoteAddress = stamped?.ip ?? peer.ip;
+      session.remotePort = stamped?.port ?? peer.port;
       // What was lost went down the old path: resend it now instead of at a backed-off rto.
       session.kcp.pathChanged();
       this.logger.info({ conv: session.conv, from, to: `${peer.ip}:${peer.port}` }, 'kcp session migrated');
-    } else if (stampedIp) session.remoteAddress = stampedIp;
+    } else if (stamped) {
+      session.remoteAddress = stamped.ip;
+      session.remotePort = stamped.port;
+    }
     session.lastSeen = Date.now();
     this.host.send(encodeMigrateAck(hmacSha256, session.secret!, m.conv, m.counter, peer.ip, peer.port), peer);
     this.count(moved ? 'moved' : 'refreshed');

@@ -65,7 +65,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     const cmd = msg[4];
     const key = `${conv}|${peer.address}|${peer.port}`;
     let datagram: Uint8Array = msg;
-    let stamped: string | undefined;
+    let stamped: { ip: string; port: number } | undefined;
     if (isExtensionCommand(cmd)) {
       if (cmd === CMD_FIN) return this.sessions.get(key)?.close('fin');
       if (cmd !== CMD_NEW) return this.drop('unexpected_command');
@@ -74,8 +74,8 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
         if (migration.ver !== MIGRATE_PROOF) return this.drop('unexpected_command');
         // Stock-range convs never get a secret, nor any extension command back.
         if (migration.conv < EXTENSION_CONV_MIN) return this.drop('bad_new');
-        const stampedIp = this.trusted.has(peer.address) && migration.ip !== '::' ? migration.ip : undefined;
-        const moved = this.migrations.onProof(migration, { ip: peer.address, port: peer.port }, stampedIp);
+        const relayed = this.trusted.has(peer.address) && migration.ip !== '::' ? { ip: migration.ip, port: migration.port } : undefined;
+        const moved = this.migrations.onProof(migration, { ip: peer.address, port: peer.port }, relayed);
         if (moved && migration.rest.length > 0 && moved.input(migration.rest) < 0) this.drop('bad_segment');
         if (moved) this.wake(moved);
         return;
@@ -83,7 +83,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       const nm = decodeNew(msg);
       if (!nm) return this.drop('bad_new');
       if (!this.trusted.has(peer.address)) return this.drop('untrusted_new');
-      stamped = nm.ip;
+      stamped = { ip: nm.ip, port: nm.port };
       datagram = nm.rest;
       if (datagram.length === 0) return;
     }
@@ -91,7 +91,10 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (!session) {
       session = this.open(key, conv, datagram, peer, stamped);
       if (!session) return;
-    } else if (stamped) session.remoteAddress = stamped;
+    } else if (stamped) {
+      session.remoteAddress = stamped.ip;
+      session.remotePort = stamped.port;
+    }
     if (session.input(datagram) < 0) {
       this.drop('bad_segment');
       // A session whose very first datagram was bad never really existed.
@@ -100,7 +103,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Only a fresh conversation (its first segment is PUSH sn 0, una 0) may open a session. */
-  private open(key: string, conv: number, datagram: Uint8Array, peer: RemoteInfo, stamped?: string): KcpSession | undefined {
+  private open(key: string, conv: number, datagram: Uint8Array, peer: RemoteInfo, stamped?: { ip: string; port: number }): KcpSession | undefined {
     const view = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
     const fresh = view.length >= HEADER && view[4] === CMD_PUSH && view.readUInt32LE(12) === 0 && view.readUInt32LE(16) === 0;
     if (!fresh) {
@@ -115,7 +118,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sessions.size >= maxSessions) return void this.drop('session_limit');
     const ipCount = this.perIp.get(peer.address) ?? 0;
     if (ipCount >= maxSessionsPerIp) return void this.drop('address_limit');
-    const session = new KcpSession(key, conv, { ip: peer.address, port: peer.port }, stamped ?? peer.address, {
+    const session = new KcpSession(key, conv, { ip: peer.address, port: peer.port }, stamped?.ip ?? peer.address, stamped?.port ?? peer.port, {
       window,
       intervalMs,
       send: (d, to) => this.sendTo(d, to),
