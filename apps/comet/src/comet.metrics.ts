@@ -21,6 +21,7 @@ export class CometMetrics {
   /** Set by whoever knows the room count; read at scrape time so the gauge is never stale. */
   roomCount: () => number = () => 0;
   readonly kcpDropped: Counter<'reason'>;
+  readonly kcpMigrations: Counter<'result'>;
   readonly sessionRenewals: Counter<'result'>;
   readonly proxyHeaders: Counter<'result'>;
 
@@ -47,6 +48,7 @@ export class CometMetrics {
     });
     this.kcpSessions = new Gauge({ name: 'imgate_comet_kcp_sessions', help: 'Open KCP sessions', registers });
     this.kcpDropped = new Counter({ name: 'imgate_comet_kcp_dropped_total', help: 'UDP datagrams dropped by the KCP listener, by reason', labelNames: ['reason'], registers });
+    this.kcpMigrations = new Counter({ name: 'imgate_comet_kcp_migrations_total', help: 'KCP migration NEWs (ver 2) by result: moved, refreshed, forged, replayed, unknown_conv, address_limit', labelNames: ['result'], registers });
     this.sessionRenewals = new Counter({
       name: 'imgate_comet_session_renewals_total',
       help: 'Session refreshes sent to logic in batches, by result (renewed, restored after expiry, failed)',

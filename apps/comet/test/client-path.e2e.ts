@@ -160,7 +160,7 @@ describe('client path: comet, logic and job as separate processes on real Redis 
       ['bad headerLen', Uint8Array.from([0, 0, 0, 16, 0, 17, 0, 1, 0, 0, 0, 7, 0, 0, 0, 1]), 'bad_header_len'],
       ['packLen below the header', Uint8Array.from([0, 0, 0, 3, 0, 16, 0, 1, 0, 0, 0, 7, 0, 0, 0, 1]), 'bad_packet_len'],
       ['oversized packLen', Uint8Array.from([0x7f, 0, 0, 0, 0, 16, 0, 1, 0, 0, 0, 7, 0, 0, 0, 1]), 'packet_too_large'],
-      ['op before auth', encode({ op: Op.Heartbeat, seq: 1 }), 'op_before_auth'],
+      ['op before auth', encode({ op: Op.SendMsg, seq: 1 }), 'op_before_auth'],
     ];
     for (const [what, bytes, code] of frames) {
       for (const open of [() => ProtoClient.tcp(tcp), () => ProtoClient.ws(ws)]) {

@@ -36,6 +36,7 @@ describe('KCP transport on a comet', () => {
     const c = await ProtoClient.kcp(port, { conv: 0x11223344 });
     const id = await c.auth({ token: await signHs256({ mid: 8001 }), room_id: 'live://kcp', accepts: [1000] });
     assert.equal(id.mid, 8001);
+    assert.equal(id.kcp_secret, undefined, 'a stock-range conv gets no migration secret');
     c.send(Op.Heartbeat);
     await c.op(Op.HeartbeatReply);
     const seq = c.send(Op.SendMsg, 'up over kcp');
@@ -51,7 +52,8 @@ describe('KCP transport on a comet', () => {
 
   it('releases an imgate peer at once on FIN, and tells one with an unknown conv to reconnect', async () => {
     const c = await ProtoClient.kcp(port, { conv: 0x80001234 });
-    await c.auth({ token: await signHs256({ mid: 8002 }), accepts: [1000] });
+    const reply = await c.auth({ token: await signHs256({ mid: 8002 }), accepts: [1000] });
+    assert.equal(Buffer.from(reply.kcp_secret ?? '', 'base64').length, 32, 'an imgate conv gets a 32-byte migration secret');
     const open = await metric(metricsUrl, 'imgate_comet_kcp_sessions');
     c.close(); // sends FIN
     await waitFor(async () => (await metric(metricsUrl, 'imgate_comet_kcp_sessions')) === open - 1, 3_000, 'the FIN to release the session');

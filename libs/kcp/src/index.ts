@@ -16,3 +16,8 @@ export {
 } from './ext';
 export type { ControlMessage, NewAddress, NewMessage } from './ext';
 export { formatIp, isIpv4Mapped, parseIp } from './ip';
+export {
+  COUNTER_MAX, MIGRATE_ACK, MIGRATE_MAC_SIZE, MIGRATE_PROOF, MIGRATE_PROOF_SIZE, MIGRATE_PROVE,
+  decodeMigration, encodeMigrateAck, encodeMigrateProof, encodeProveRequest, macEqual, migrationMac, migrationMacInput, verifyMigration,
+} from './migrate';
+export type { HmacSha256, MigrationMessage, MigrationProof, ProveRequest } from './migrate';

@@ -317,6 +317,20 @@ export class Kcp {
     this.cc.keepOpen(this.mssSize);
   }
 
+  /**
+   * The peer's address changed (a migration): every segment in flight is due now at the current
+   * rto estimate, and the dead-link count restarts, since what was lost went down the old path.
+   */
+  pathChanged(): void {
+    for (const seg of this.snd.flight) {
+      if (seg.xmit === 0) continue;
+      seg.xmit = 1;
+      seg.rto = this.rtt.rto;
+      seg.resendts = this.current;
+    }
+    this.dead = false;
+  }
+
   /** Returns 0, or -1 for an mtu below 50 (ikcp_setmtu). */
   setMtu(mtu: number): number {
     if (!Number.isInteger(mtu) || mtu < 50) return -1;

@@ -12,4 +12,6 @@ export * from './fuzz';
 export * from './private-services';
 export * from './roles';
 export * from './chaos';
+export * from './udp-nat';
+export * from './pusher';
 export * from './haproxy';

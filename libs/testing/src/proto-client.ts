@@ -33,6 +33,8 @@ export interface AuthReply {
   room_id: string;
   heartbeat: number;
   delivery?: { device: string; streams: Record<string, { epoch: number; head: string }> };
+  /** KCP with an imgate conv: the migration secret (docs/protocol.md, KCP). */
+  kcp_secret?: string;
   /** Session resume (docs/protocol.md): the token for the next auth, its window, and whether this auth resumed one. */
   resume?: string;
   resume_ttl?: number;

@@ -56,6 +56,16 @@ export class ImgateClient extends Connector {
     this.delivery?.recover();
   }
 
+  /**
+   * The device's network changed (Wi-Fi to cellular, a new local address): over KCP the session
+   * moves to a fresh socket (bound to `localAddress` if given) and keeps its key, rooms and
+   * streams without a new auth (`migrated` follows). False when the transport cannot move (TCP,
+   * WebSocket: they reconnect when the old path fails) or nothing is connected.
+   */
+  networkChanged(opts: { localAddress?: string } = {}): boolean {
+    return this.rebindLink(opts.localAddress);
+  }
+
   /** Moves the main room (op 12). Resolves with the room the server confirmed; a refused room is not kept. */
   async changeRoom(room: string): Promise<string> {
     const previous = this.session.room;

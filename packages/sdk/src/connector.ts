@@ -6,9 +6,12 @@ import { ImgateError, isRefusal } from './errors.js';
 import type { ClientEvents, ClientState, ConnectedEvent } from './events.js';
 import { AdaptiveHeartbeat, boundsFromAuthReply } from './heartbeat.js';
 import { HeartbeatLoop, watchOnline } from './heartbeat-loop.js';
-import { Link } from './link.js';
+import { Link, type LinkEvents } from './link.js';
+import { raceLines } from './lines/line-race.js';
+import { type LineSwitchEvent, type ResolvedLineOptions, resolveLineOptions } from './lines/line-switch-event.js';
+import { LineSwitcher } from './lines/line-switcher.js';
 import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
-import { type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
+import { type Candidate, type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
 import type { FetchLike, ImgateClientOptions } from './options.js';
 import { parseReason, PendingRequests } from './requests.js';
 import { ResumeState } from './resume.js';
@@ -59,6 +62,19 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private moveHint = false;
   private waiters: Array<{ resolve: (info: ConnectedEvent) => void; reject: (err: ImgateError) => void }> = [];
   private unwatchNetwork: (() => void) | undefined;
+  private readonly events: LinkEvents = {
+    open: (l) => this.onOpen(l),
+    packet: (l, p) => this.onPacket(l, p),
+    close: (l, code, reason) => this.drop(l, code, reason),
+    migrated: (l, info) => {
+      if (l === this.link) this.emit('migrated', info);
+    },
+  };
+  /** Line switching (lines/): races comets at connect, moves to a better one while connected. */
+  private readonly lines: LineSwitcher | undefined;
+  private readonly lineOptions: ResolvedLineOptions | undefined;
+  /** A line switch under way: the new link, authenticating beside the current one. */
+  private standby: { link: Link; event: Omit<LineSwitchEvent, 'switchMs'>; at: number; timer: TimerHandle } | undefined;
   private readonly resume: ResumeState;
 
   constructor(protected readonly options: ImgateClientOptions) {
@@ -92,6 +108,20 @@ export abstract class Connector extends Emitter<ClientEvents> {
         error: (e) => this.emit('error', e),
       });
       this.outbox = new Outbox((op, body) => this.request(op, body));
+    }
+    this.lineOptions = options.lines ? resolveLineOptions(options.lines) : undefined;
+    if (this.lineOptions) {
+      this.lines = new LineSwitcher(this.lineOptions, {
+        timers: this.timers,
+        clock: this.clock,
+        dial: (c, events) => this.dial(c, events),
+        current: () => (this.status === 'open' ? this.link : undefined),
+        candidates: () => this.nodes.candidates(this.kind, this.clock.now()),
+        ping: (timeoutMs) => this.request(Op.Heartbeat, new Uint8Array(0), timeoutMs),
+        switchTo: (link, event) => void this.switchTo(link, event),
+      });
+      this.on('connected', () => this.lines?.connected());
+      this.on('disconnected', () => this.lines?.stopped());
     }
   }
 
@@ -197,15 +227,12 @@ export abstract class Connector extends Emitter<ClientEvents> {
       return;
     }
     if (!current()) return;
-    const factory = this.transports[this.kind];
-    if (!factory) return this.finish(new ImgateError('no_transport', `no ${this.kind} transport in this build (the browser entry has WebSocket only)`));
+    if (!this.transports[this.kind]) return this.finish(new ImgateError('no_transport', `no ${this.kind} transport in this build (the browser entry has WebSocket only)`));
+    const raced = this.lines && !this.moveHint ? await this.race() : undefined;
+    if (!current()) return void raced?.close();
     let link: Link;
     try {
-      link = new Link(candidate, this.kind, this.options.checksum ?? false, factory, {
-        open: (l) => this.onOpen(l),
-        packet: (l, p) => this.onPacket(l, p),
-        close: (l, code, reason) => this.drop(l, code, reason),
-      });
+      link = raced ?? this.dial(candidate, this.events);
     } catch (err) {
       // No WebSocket implementation at all is this runtime's lack, not the node's: no retry can help.
       if (err instanceof ImgateError && err.code === 'no_websocket') return this.finish(err);
@@ -215,6 +242,23 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.link = link;
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     this.connectTimer = this.timers.setTimeout(() => this.drop(link, 'connect_timeout', `no auth reply from ${link.url} within ${timeoutMs} ms`), timeoutMs);
+    if (raced) this.onOpen(link);
+  }
+
+  private dial(candidate: Candidate, events: LinkEvents): Link {
+    return new Link(candidate, this.kind, this.options.checksum ?? false, this.transports[this.kind]!, events);
+  }
+
+  /** Line probing: the first of the candidates to answer a probe, its link already open; undefined to dial as usual. */
+  private async race(): Promise<Link | undefined> {
+    const o = this.lineOptions!;
+    const candidates = this.nodes.candidates(this.kind, this.clock.now()).slice(0, o.candidates);
+    if (candidates.length < 2) return undefined;
+    const r = await raceLines(candidates, { dial: (c, e) => this.dial(c, e), timers: this.timers, clock: this.clock }, o.probeTimeoutMs);
+    if (!r.winner) return undefined;
+    r.winner.link.handOver(this.events);
+    this.emit('linesProbed', { chosen: r.winner.link.url, probed: r.probed });
+    return r.winner.link;
   }
 
   private onOpen(link: Link): void {
@@ -225,6 +269,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
 
   private onAuthReply(link: Link, p: Packet): void {
     const reply = authReply(p.body);
+    link.authenticated(reply);
     this.resume.accepted(reply);
     this.timers.clearTimeout(this.connectTimer);
     this.retire();
@@ -262,9 +307,10 @@ export abstract class Connector extends Emitter<ClientEvents> {
   // ------------------------------------------------------------------ while open
 
   private onPacket(link: Link, p: Packet): void {
+    if (link === this.standby?.link) return this.onStandbyPacket(link, p);
     if (link === this.retiring) {
-      // Moving away: what the draining comet still pushes is still the application's.
-      if (this.delivery?.packet(p)) return;
+      // Moving away: what the draining comet still pushes is still the application's, and so are replies to requests sent on it.
+      if (this.pending.settle(p) || this.delivery?.packet(p)) return;
       if (p.op >= BUSINESS_OP_MIN) this.emit('message', message(p));
       return;
     }
@@ -320,12 +366,14 @@ export abstract class Connector extends Emitter<ClientEvents> {
    * server asked to move, so the link stays open (retiring) until the next one is up.
    */
   private drop(link: Link, code: string, reason: string, how: { fatal?: boolean; immediate?: boolean; keep?: boolean } = {}): void {
+    if (link === this.standby?.link) return this.dropStandby();
     if (link === this.retiring) {
       this.retiring = undefined;
       return;
     }
     if (link !== this.link) return;
     this.link = undefined;
+    this.dropStandby();
     if (how.keep) {
       this.retire();
       this.retiring = link;
@@ -361,6 +409,63 @@ export abstract class Connector extends Emitter<ClientEvents> {
     }, delay);
   }
 
+  // ------------------------------------------------------------------ line switching (see lines/)
+
+  /** Make-before-break: authenticates `link` (open, probed) beside the current connection, which serves until the new one is up. */
+  private async switchTo(link: Link, event: Omit<LineSwitchEvent, 'switchMs'>): Promise<void> {
+    if (this.status !== 'open' || this.standby) return link.close();
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    this.standby = { link, event, at: this.clock.now(), timer: this.timers.setTimeout(() => this.dropStandby(), timeoutMs) };
+    link.handOver(this.events);
+    let token: string | undefined;
+    try {
+      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    } catch {
+      return this.dropStandby();
+    }
+    if (this.standby?.link !== link || this.status !== 'open') return;
+    this.token = token;
+    this.sent = this.session.snapshot();
+    // With a resume token the new line keeps the key (the server then closes the old connection, `replaced`).
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, token, { ...this.delivery?.authFields(), ...this.resume.authFields() }));
+  }
+
+  /** The new line answered its auth: it becomes the connection; the old one keeps delivering briefly, then closes. */
+  private onStandbyPacket(link: Link, p: Packet): void {
+    const s = this.standby!;
+    if (p.op !== Op.AuthReply) {
+      if (p.op === Op.DisconnectReply || p.op === Op.Kick || p.op === Op.Reconnect) this.dropStandby();
+      return;
+    }
+    this.timers.clearTimeout(s.timer);
+    this.standby = undefined;
+    const old = this.link;
+    this.link = link;
+    this.onAuthReply(link, p);
+    if (old) {
+      // Replies to requests sent on it and pushes already under way still land; reliable delivery syncs the rest on the new line.
+      this.retiring = old;
+      this.timers.setTimeout(() => {
+        if (this.retiring === old) this.retire();
+      }, 2_000);
+    }
+    this.lines?.switched();
+    this.emit('lineSwitch', { ...s.event, switchMs: this.clock.now() - s.at });
+  }
+
+  private dropStandby(): void {
+    const s = this.standby;
+    if (!s) return;
+    this.standby = undefined;
+    this.timers.clearTimeout(s.timer);
+    s.link.close();
+  }
+
+  /** KCP: moves the connection to a new local socket (bound to `localAddress`) and proves its session from there. */
+  protected rebindLink(localAddress?: string): boolean {
+    return this.status === 'open' && !!this.link?.rebind(localAddress);
+  }
+
   private retire(): void {
     this.retiring?.close();
     this.retiring = undefined;
@@ -370,6 +475,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
     // Before the link goes: the last ack rides on it.
     void this.delivery?.close();
     this.status = 'closed';
+    this.dropStandby();
     this.retire();
     const link = this.link;
     this.link = undefined;

@@ -1,4 +1,8 @@
 import type { TransportKind } from './node-list.js';
+import type { MigratedInfo } from './transport/kcp-migrator.js';
+import type { LineSwitchEvent, LinesProbedEvent } from './lines/line-switch-event.js';
+
+export type { LineSwitchEvent, LinesProbedEvent, MigratedInfo };
 
 export interface ConnectedEvent {
   mid: number;
@@ -94,6 +98,12 @@ export interface ClientEvents {
   kicked: KickedEvent;
   error: ErrorEvent;
   recoveryFailed: RecoveryFailedEvent;
+  /** KCP: the session followed the client to a new address (same key, no re-auth). */
+  migrated: MigratedInfo;
+  /** Line switching: the connection moved, make-before-break, to a better comet. */
+  lineSwitch: LineSwitchEvent;
+  /** Line probing at connect: each candidate's RTT and the comet taken. */
+  linesProbed: LinesProbedEvent;
 }
 
 export type ClientState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';

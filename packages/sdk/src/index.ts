@@ -12,12 +12,17 @@ export type {
   ErrorEvent,
   ImgateMessage,
   KickedEvent,
+  LineSwitchEvent,
+  LinesProbedEvent,
+  MigratedInfo,
   OnlineEvent,
   ReconnectingEvent,
   RecoveryFailedEvent,
 } from './events.js';
 export type { SendResult } from './streams/outbox.js';
 export { ImgateError } from './errors.js';
+export type { LineOptions, LineRtt } from './lines/line-switch-event.js';
+export type { MigrationCause } from './transport/kcp-migrator.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { AdaptiveHeartbeat, boundsFromAuthReply, type HeartbeatBounds, type HeartbeatOptions } from './heartbeat.js';
 export { NodeList, nodesFromLogicReply, parseNodeUrl, type Candidate, type NodeInfo, type TransportKind } from './node-list.js';

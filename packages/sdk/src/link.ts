@@ -1,11 +1,13 @@
 import { decodeBatch, encode, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
 import type { Candidate, TransportKind } from './node-list.js';
-import type { Transport, TransportFactory } from './transport/transport.js';
+import type { MigratedInfo } from './transport/kcp-migrator.js';
+import type { Transport, TransportFactory, TransportStats } from './transport/transport.js';
 
 export interface LinkEvents {
   open(link: Link): void;
   packet(link: Link, p: Packet): void;
   close(link: Link, code: string, reason: string): void;
+  migrated?(link: Link, info: MigratedInfo): void;
 }
 
 /**
@@ -23,13 +25,35 @@ export class Link {
     readonly kind: TransportKind,
     private readonly checksum: boolean,
     factory: TransportFactory,
-    private readonly events: LinkEvents,
+    private events: LinkEvents,
   ) {
     this.transport = factory(candidate.address, {
       open: () => this.events.open(this),
       data: (bytes) => this.receive(bytes),
       close: (reason) => this.end('transport_closed', reason),
+      migrated: (info) => this.events.migrated?.(this, info),
     });
+  }
+
+  /** Hands the link's events to a new owner (a probed line becoming the connection). */
+  handOver(events: LinkEvents): void {
+    this.events = events;
+  }
+
+  /** The auth reply arrived: the transport may take what it needs (KCP's migration secret). */
+  authenticated(reply: Record<string, unknown>): void {
+    this.transport.authenticated?.(reply);
+  }
+
+  /** KCP only: moves to a new local socket and proves the session from it. False for other transports. */
+  rebind(localAddress?: string): boolean {
+    if (this.ended || !this.transport.rebind) return false;
+    this.transport.rebind(localAddress);
+    return true;
+  }
+
+  stats(): TransportStats | undefined {
+    return this.transport.stats?.();
   }
 
   /** `ws://…` as is; `tcp://host:port`, `kcp://host:port` for the others. */

@@ -103,6 +103,16 @@ export class NodeList {
     return at !== undefined && now - at < this.skipMs;
   }
 
+  /** Every node offering `kind`, in order, those being skipped last (line probing races the first few). */
+  candidates(kind: TransportKind, now: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (const node of this.nodes) {
+      const address = addressOf(node, kind);
+      if (address) out.push({ node, address });
+    }
+    return [...out.filter((c) => !this.skipped(c.address, now)), ...out.filter((c) => this.skipped(c.address, now))];
+  }
+
   pick(kind: TransportKind, now: number): Candidate | undefined {
     let fallback: (Candidate & { at: number }) | undefined;
     for (const node of this.nodes) {

@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import type { HeartbeatOptions } from './heartbeat.js';
+import type { LineOptions } from './lines/line-switch-event.js';
 import type { PositionStore } from './streams/position-store.js';
 import type { TransportKind } from './node-list.js';
 import type { Clock, Timers } from './timers.js';
@@ -55,6 +56,12 @@ export interface ImgateClientOptions {
    * and `offset`, a reconnect recovers what was missed, send() is idempotent. Default off.
    */
   delivery?: boolean | DeliveryOptions;
+  /**
+   * Line probing and switching (KCP, TCP, WebSocket): at connect, race up to `candidates` comets
+   * (≤ 2 s) and take the fastest; while connected, move make-before-break to a clearly better one
+   * when the line stays degraded (`lineSwitch` event). Default off.
+   */
+  lines?: boolean | LineOptions;
   /**
    * Session resume: after a lost link, reconnect with the same key, rooms and operations (on any
    * comet), the server closing the old connection. Default on; the server decides the window.

@@ -6,9 +6,17 @@ import { FakeLink, packet, setup, tick } from './connection.fixture';
 import { TICK_MS } from './deadlines';
 
 describe('Connection', () => {
-  it('refuses any operation before auth, with op 6 and the reason', () => {
+  it('answers a line probe (op 2) before auth and keeps waiting for the auth', () => {
     const { conn, link } = setup();
     conn.onData(packet(Op.Heartbeat));
+    assert.equal(link.last().op, Op.HeartbeatReply);
+    assert.equal(link.ended, false);
+    assert.equal(conn.closed, false);
+  });
+
+  it('refuses any other operation before auth, with op 6 and the reason', () => {
+    const { conn, link } = setup();
+    conn.onData(packet(Op.SendMsg));
     assert.equal(link.last().op, Op.DisconnectReply);
     assert.equal(link.json().code, 'op_before_auth');
     assert.equal(link.ended, true);

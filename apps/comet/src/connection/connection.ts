@@ -197,8 +197,10 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private handle(p: Packet): void {
     switch (this.state) {
       case HANDSHAKE:
-        if (p.op !== Op.Auth) return this.fail('op_before_auth', `operation ${p.op} before auth`);
+        if (p.op !== Op.Auth && p.op !== Op.Heartbeat) return this.fail('op_before_auth', `operation ${p.op} before auth`);
         if (p.checksum) this.flags |= CHECKSUM;
+        // A line probe (the SDK times comets before it picks one): answered, the handshake deadline still runs.
+        if (p.op === Op.Heartbeat) return void this.send(Op.HeartbeatReply, p.seq, int32Body(0));
         this.setState(AUTHENTICATING);
         void this.authenticate(p);
         return;
@@ -271,6 +273,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         heartbeat_step: reply.heartbeatStepSec,
         ...(reply.delivery ? { delivery: authDeliveryBlock(reply) } : {}),
         ...resumeFields(reply),
+        ...this.link.authExtras?.(),
       }),
     );
     if (reply.held?.length) deliverHeld(this, reply.held);

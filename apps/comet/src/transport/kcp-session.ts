@@ -1,14 +1,21 @@
 import { encodeFin, encodeKick, Kcp } from '@imgate/kcp';
+import { randomBytes } from 'node:crypto';
 import type { Outbound } from '../push/outbound';
 import type { Link, LinkHandler } from './link';
 
 /** Convs from 0x80000000 up are imgate's SDK and relay: only they may be sent extension commands. */
 export const EXTENSION_CONV_MIN = 0x80000000;
 
+/** Where a session's datagrams go: the UDP peer (the client, or a relay in front of it). */
+export interface KcpPeer {
+  ip: string;
+  port: number;
+}
+
 export interface KcpSessionOptions {
   window: number;
   intervalMs: number;
-  send(datagram: Uint8Array): void;
+  send(datagram: Uint8Array, to: KcpPeer): void;
   /** Asks the listener to flush this session soon (after a write or an input). */
   wake(session: KcpSession): void;
   release(session: KcpSession, reason: string): void;
@@ -28,18 +35,28 @@ export class KcpSession implements Link {
   released = false;
   private ending = false;
   private readonly chunk: number;
+  /** Migration secret (imgate convs only): proves a NEW from a new address is this client's. */
+  readonly secret: Uint8Array | undefined;
+  /** True once the secret went out in the auth reply: only then can a NEW move the session. */
+  secretIssued = false;
+  /** The highest migration counter accepted: a NEW must carry a higher one (no replays). */
+  counter = 0n;
+  /** When a prove-request (NEW ver 4) last went out, to send at most a few per second. */
+  provedAt = 0;
 
   constructor(
-    readonly key: string,
+    /** The listener's map key, `conv|ip|port`; changes when the session migrates. */
+    public key: string,
     readonly conv: number,
-    readonly peerIp: string,
+    public peer: KcpPeer,
     /** The client's address: the peer's, or the one a trusted relay stamped. */
     public remoteAddress: string,
     public remotePort: number,
     private readonly opts: KcpSessionOptions,
   ) {
     this.extensions = conv >= EXTENSION_CONV_MIN;
-    this.kcp = new Kcp(conv, (d) => opts.send(d));
+    this.secret = this.extensions ? randomBytes(32) : undefined;
+    this.kcp = new Kcp(conv, (d) => opts.send(d, this.peer));
     // Low-latency settings on our side; the peer keeps whatever it chose (KCP does not need both to match).
     this.kcp.setNodelay(1, opts.intervalMs, 2, 1);
     this.kcp.setWndSize(opts.window, opts.window);
@@ -67,6 +84,17 @@ export class KcpSession implements Link {
     this.opts.wake(this);
   }
 
+  /** The auth reply carries the migration secret to imgate peers (docs/protocol.md, KCP). */
+  authExtras(): Record<string, unknown> {
+    if (!this.secret) return {};
+    this.secretIssued = true;
+    return { kcp_secret: Buffer.from(this.secret).toString('base64') };
+  }
+
+  get peerIp(): string {
+    return this.peer.ip;
+  }
+
   get pendingBytes(): number {
     return this.kcp.waitSnd() * this.kcp.mss;
   }
@@ -91,7 +119,7 @@ export class KcpSession implements Link {
   /** Releases the session now; imgate peers are told (FIN, or KICK with a reason). */
   close(reason: string, kick?: { code: number; reason: string }): void {
     if (this.released) return;
-    if (this.extensions) this.opts.send(kick ? encodeKick(this.conv, kick.code, kick.reason) : encodeFin(this.conv));
+    if (this.extensions) this.opts.send(kick ? encodeKick(this.conv, kick.code, kick.reason) : encodeFin(this.conv), this.peer);
     this.opts.release(this, reason);
   }
 }

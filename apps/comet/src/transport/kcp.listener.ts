@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
-import { CMD_FIN, CMD_NEW, decodeNew, encodeReconnect, isExtensionCommand } from '@imgate/kcp';
+import { CMD_FIN, CMD_NEW, decodeMigration, decodeNew, encodeReconnect, isExtensionCommand, MIGRATE_PROOF } from '@imgate/kcp';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 import { ConnectionService } from '../connection/connection.service';
 import { CometMetrics } from '../comet.metrics';
-import { EXTENSION_CONV_MIN, kcpNow, KcpSession } from './kcp-session';
+import { KcpMigrations } from './kcp-migration';
+import { EXTENSION_CONV_MIN, kcpNow, type KcpPeer, KcpSession } from './kcp-session';
 
 const HEADER = 24;
 const CMD_PUSH = 81;
@@ -14,6 +15,7 @@ const END_GRACE_MS = 5_000;
 
 /**
  * KCP over UDP: a session per (conv, peer address), the same framed protocol above it as TCP.
+ * An imgate session follows its client to a new address on a proven NEW (KcpMigrations).
  * Bad datagrams are dropped and counted, never thrown; sessions are bounded in number (overall
  * and per address) and released when idle, dead, finished or told FIN.
  */
@@ -21,6 +23,9 @@ const END_GRACE_MS = 5_000;
 export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private socket?: Socket;
   private readonly sessions = new Map<string, KcpSession>();
+  /** imgate convs' sessions by conv, for migration (a conv may repeat across clients). */
+  private readonly byConv = new Map<number, KcpSession[]>();
+  private readonly migrations: KcpMigrations;
   private readonly perIp = new Map<string, number>();
   private readonly toFlush = new Set<KcpSession>();
   private flushScheduled = false;
@@ -35,6 +40,15 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.trusted = new Set(config.kcp.trustedRelays);
+    this.migrations = new KcpMigrations(
+      { withConv: (conv) => this.byConv.get(conv) ?? [], move: (s, to) => this.move(s, to), send: (d, to) => this.sendTo(d, to) },
+      metrics,
+      logger,
+    );
+  }
+
+  private sendTo(datagram: Uint8Array, to: KcpPeer): void {
+    this.socket?.send(datagram, to.port, to.ip);
   }
 
   get size(): number {
@@ -55,6 +69,17 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (isExtensionCommand(cmd)) {
       if (cmd === CMD_FIN) return this.sessions.get(key)?.close('fin');
       if (cmd !== CMD_NEW) return this.drop('unexpected_command');
+      const migration = decodeMigration(msg);
+      if (migration) {
+        if (migration.ver !== MIGRATE_PROOF) return this.drop('unexpected_command');
+        // Stock-range convs never get a secret, nor any extension command back.
+        if (migration.conv < EXTENSION_CONV_MIN) return this.drop('bad_new');
+        const relayed = this.trusted.has(peer.address) && migration.ip !== '::' ? { ip: migration.ip, port: migration.port } : undefined;
+        const moved = this.migrations.onProof(migration, { ip: peer.address, port: peer.port }, relayed);
+        if (moved && migration.rest.length > 0 && moved.input(migration.rest) < 0) this.drop('bad_segment');
+        if (moved) this.wake(moved);
+        return;
+      }
       const nm = decodeNew(msg);
       if (!nm) return this.drop('bad_new');
       if (!this.trusted.has(peer.address)) return this.drop('untrusted_new');
@@ -82,6 +107,8 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     const view = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
     const fresh = view.length >= HEADER && view[4] === CMD_PUSH && view.readUInt32LE(12) === 0 && view.readUInt32LE(16) === 0;
     if (!fresh) {
+      // A known imgate conv from a new address (a NAT rebinding): the client must prove it is the owner.
+      if (conv >= EXTENSION_CONV_MIN && this.migrations.onStray(conv, { ip: peer.address, port: peer.port })) return void this.drop('unknown_address');
       // E.g. the comet restarted: tell imgate peers to start over instead of leaving them hanging.
       if (conv >= EXTENSION_CONV_MIN) this.socket?.send(encodeReconnect(conv), peer.port, peer.address);
       return void this.drop('unknown_conv');
@@ -91,14 +118,15 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sessions.size >= maxSessions) return void this.drop('session_limit');
     const ipCount = this.perIp.get(peer.address) ?? 0;
     if (ipCount >= maxSessionsPerIp) return void this.drop('address_limit');
-    const session = new KcpSession(key, conv, peer.address, stamped?.ip ?? peer.address, stamped?.port ?? peer.port, {
+    const session = new KcpSession(key, conv, { ip: peer.address, port: peer.port }, stamped?.ip ?? peer.address, stamped?.port ?? peer.port, {
       window,
       intervalMs,
-      send: (d) => this.socket?.send(d, peer.port, peer.address),
+      send: (d, to) => this.sendTo(d, to),
       wake: (s) => this.wake(s),
       release: (s, reason) => this.release(s, reason),
     });
     this.sessions.set(key, session);
+    if (session.extensions) this.byConv.set(conv, [...(this.byConv.get(conv) ?? []), session]);
     this.perIp.set(peer.address, ipCount + 1);
     this.metrics.kcpSessions.set(this.sessions.size);
     session.handler = this.connections.accept(session, false);
@@ -121,12 +149,36 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     s.released = true;
     this.sessions.delete(s.key);
     this.toFlush.delete(s);
-    const n = (this.perIp.get(s.peerIp) ?? 1) - 1;
-    if (n <= 0) this.perIp.delete(s.peerIp);
-    else this.perIp.set(s.peerIp, n);
+    const same = (this.byConv.get(s.conv) ?? []).filter((x) => x !== s);
+    if (same.length) this.byConv.set(s.conv, same);
+    else this.byConv.delete(s.conv);
+    this.countIp(s.peerIp, -1);
     this.metrics.kcpSessions.set(this.sessions.size);
     this.logger.debug({ key: s.key, reason }, 'kcp session released');
     s.handler?.onClose();
+  }
+
+  private countIp(ip: string, delta: number): void {
+    const n = (this.perIp.get(ip) ?? 0) + delta;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
+  }
+
+  /** A proven migration: the session answers to its new address from now on. */
+  private move(s: KcpSession, to: KcpPeer): boolean {
+    if (to.ip !== s.peer.ip) {
+      if ((this.perIp.get(to.ip) ?? 0) >= this.config.kcp.maxSessionsPerIp) return false;
+      this.countIp(s.peer.ip, -1);
+      this.countIp(to.ip, 1);
+    }
+    const key = `${s.conv}|${to.ip}|${to.port}`;
+    // A half-open conversation at the new address (the client's own first segment, resent) gives way.
+    this.sessions.get(key)?.close('replaced_by_migration');
+    this.sessions.delete(s.key);
+    s.key = key;
+    s.peer = to;
+    this.sessions.set(key, s);
+    return true;
   }
 
   /** ikcp_update for the sessions that are due, and housekeeping: idle, dead, finished. */

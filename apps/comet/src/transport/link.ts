@@ -19,6 +19,8 @@ export interface Link {
   end(): void;
   /** Closes now, dropping unsent output. */
   destroy(): void;
+  /** Transport fields for the auth reply (op 8), e.g. KCP's migration secret; called once, at auth. */
+  authExtras?(): Record<string, unknown>;
 }
 
 /** What a transport delivers to the connection above it. */

@@ -1,3 +1,16 @@
+import type { MigratedInfo } from './kcp-migrator.js';
+
+/** Path health a transport can measure itself (KCP's engine), for line monitoring. */
+export interface TransportStats {
+  /** Smoothed round-trip time, ms. */
+  srttMs: number;
+  rtoMs: number;
+  /** Retransmissions (timeouts and fast) so far. */
+  retransmits: number;
+  /** Segments sent so far, to turn retransmits into a rate. */
+  sent: number;
+}
+
 /** What a transport reports; each handler is called on the transport's own events. */
 export interface TransportHandlers {
   /** The link is up: the client may write. */
@@ -6,6 +19,8 @@ export interface TransportHandlers {
   data(bytes: Uint8Array): void;
   /** The link ended (error, peer close); called at most once, and not after close(). */
   close(reason: string): void;
+  /** KCP: the session moved to a new address (or proved itself again) and the comet acknowledged. */
+  migrated?(info: MigratedInfo): void;
 }
 
 /** One link to one comet. */
@@ -13,6 +28,11 @@ export interface Transport {
   send(bytes: Uint8Array): void;
   /** Ends the link; no handler is called afterwards. */
   close(): void;
+  /** The auth reply (op 8) arrived on this link: KCP takes its migration secret. */
+  authenticated?(reply: Record<string, unknown>): void;
+  /** KCP: moves to a fresh local socket (bound to `localAddress` if given) and proves the session from it. */
+  rebind?(localAddress?: string): void;
+  stats?(): TransportStats;
 }
 
 /** Dials `address` (a ws:// URL, or host:port for TCP and KCP). May throw for an address it cannot use. */
@@ -38,6 +58,9 @@ export function onceClosed(handlers: TransportHandlers): TransportHandlers & { e
       if (ended) return;
       ended = true;
       handlers.close(reason);
+    },
+    migrated: (info) => {
+      if (!ended) handlers.migrated?.(info);
     },
   };
 }
