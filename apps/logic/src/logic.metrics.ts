@@ -8,6 +8,8 @@ export class LogicMetrics {
   readonly auth: Counter<'result'>;
   readonly queueWrite: Histogram<'topic'>;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  /** Refused by a limit: keys_per_mid (Connect), online_rooms (RenewOnline). */
+  readonly limited: Counter<'limit'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -21,5 +23,6 @@ export class LogicMetrics {
       registers,
     });
     this.grpc = grpcServerTimer(registry, 'logic');
+    this.limited = new Counter({ name: 'imgate_logic_limited_total', help: 'Requests refused by a limit (keys_per_mid, online_rooms)', labelNames: ['limit'], registers });
   }
 }

@@ -7,6 +7,7 @@ import type { SessionRenewals } from '../logic/session-renewals';
 import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
+import type { IpLimits } from '../limits/ip-limits';
 
 /** Room membership as the cluster sees it. */
 export interface ClusterRooms {
@@ -27,6 +28,8 @@ export interface ConnectionContext {
   deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
   renewals: Pick<SessionRenewals, 'add'>;
   accepts: AcceptSets;
+  /** Per-address limits (connections, auth attempts), shared by every transport. */
+  ipLimits: IpLimits;
   metrics: CometMetrics;
   logger: Logger;
 }

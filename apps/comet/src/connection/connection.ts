@@ -6,6 +6,9 @@ import type { Link, LinkHandler } from '../transport/link';
 import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
+import { ConnectionRates, type RatedKind } from '../limits/connection-rates';
+import { normalizeIp } from '../limits/ip-limits';
+import { createsRoomPastLimit } from '../limits/room-limit';
 import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
 import { RoomOps } from './room-ops';
 
@@ -19,10 +22,14 @@ const CHECKSUM = 1 << 2;
 const REGISTERED = 1 << 3;
 /** Opted in to reliable delivery (docs/delivery.md): op-27 pushes, ops 18/28/30. */
 const DELIVERY = 1 << 4;
+/** Counted in the per-address connection limit (released on close). */
+const IP_COUNTED = 1 << 5;
 
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
 const MAX_ACCEPTS = 256;
+/** Business operations are 1000 up to the largest int32 (the upstream record's `operation`). */
+const MAX_BUSINESS_OP = 0x7fffffff;
 const EMPTY = new Uint8Array(0);
 
 /** State only some connections ever need, created on first use (an idle connection has none). */
@@ -36,6 +43,8 @@ interface OnDemandState {
   /** With reliable delivery: the device acks are recorded under, and ops 18/28/30. */
   device?: string;
   deliveryOps?: DeliveryOps;
+  /** Upstream and room-change buckets and refusal strikes, once it sent either. */
+  rates?: ConnectionRates;
 }
 
 /**
@@ -123,6 +132,18 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     return this.link.remoteAddress;
   }
 
+  /** The client's address, the one per-address limits count: whatever the link knows as the client's. */
+  get clientIp(): string {
+    return normalizeIp(this.link.remoteAddress);
+  }
+
+  /** Counts this connection against its address's limit; false when the address already holds the most. */
+  admit(): boolean {
+    if (!this.ctx.ipLimits.admit(this.clientIp)) return false;
+    this.flags |= IP_COUNTED;
+    return true;
+  }
+
   get closed(): boolean {
     return this.state === CLOSED;
   }
@@ -173,6 +194,10 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     switch (this.state) {
       case HANDSHAKE:
         if (p.op !== Op.Auth) return this.fail('op_before_auth', `operation ${p.op} before auth`);
+        if (!this.ctx.ipLimits.allowAuth(this.clientIp, this.nowMs())) {
+          this.ctx.metrics.limited.inc({ limit: 'auth_per_ip' });
+          return this.close('too many auth attempts from this address; retry later', Op.DisconnectReply, 'rate_limited');
+        }
         if (p.checksum) this.flags |= CHECKSUM;
         this.setState(AUTHENTICATING);
         void this.authenticate(p);
@@ -195,9 +220,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       reply = await logic.connect(p.body, this.link.remoteAddress);
     } catch (err) {
       const unavailable = isServiceError(err) && (err.code === 14 || err.code === 4);
-      metrics.auth.inc({ result: unavailable ? 'unavailable' : 'rejected' });
+      // RESOURCE_EXHAUSTED: the user is at LOGIC_MAX_KEYS_PER_MID; retryable, like the per-address limit.
+      const exhausted = isServiceError(err) && err.code === 8;
+      const code = unavailable ? 'unavailable' : exhausted ? 'too_many_connections' : 'auth_failed';
+      metrics.auth.inc({ result: unavailable ? 'unavailable' : exhausted ? 'limited' : 'rejected' });
       const reason = isServiceError(err) ? err.details : (err as Error).message;
-      this.close(unavailable ? 'auth service unavailable' : reason, Op.DisconnectReply, unavailable ? 'unavailable' : 'auth_failed');
+      this.close(unavailable ? 'auth service unavailable' : reason, Op.DisconnectReply, code);
       return;
     }
     metrics.auth.inc({ result: 'ok' });
@@ -217,6 +245,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       this.onDemand.device = reply.device;
     }
     deadlines.unwatch(this);
+    const roomRefused = this.roomId !== '' && createsRoomPastLimit(buckets, this.roomId, this.ctx.config.limits.maxRoomsTotal);
+    if (roomRefused) {
+      this.ctx.metrics.limited.inc({ limit: 'rooms_total' });
+      this.roomId = '';
+    }
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
     if (this.roomId) this.roomId = buckets.intern(this.roomId);
     // Two missed heartbeats plus some slack for a slow network.
@@ -230,13 +263,14 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       jsonBody({
         mid: reply.mid,
         key: reply.key,
-        room_id: reply.roomId,
+        room_id: this.roomId,
         heartbeat: reply.heartbeatSec,
         heartbeat_min: reply.heartbeatMinSec,
         heartbeat_step: reply.heartbeatStepSec,
         ...(reply.delivery ? { delivery: authDeliveryBlock(reply) } : {}),
       }),
     );
+    if (roomRefused) this.sendError(p.seq, 'too_many_rooms', `room ${reply.roomId} not joined: this comet holds its most rooms`);
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
     const early = this.onDemandState?.early;
     if (!early) return;
@@ -252,20 +286,20 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         this.send(Op.HeartbeatReply, p.seq, int32Body(this.roomId ? this.ctx.rooms.online(this.roomId) : 0));
         return;
       case Op.ChangeRoom:
-        return void this.roomOps.change(p);
+        return this.limit(p.seq, 'room_ops') ? void this.roomOps.change(p) : undefined;
       case Op.JoinRoom:
-        return void this.roomOps.join(p);
+        return this.limit(p.seq, 'room_ops') ? void this.roomOps.join(p) : undefined;
       case Op.LeaveRoom:
-        return this.roomOps.leave(p);
+        return this.limit(p.seq, 'room_ops') ? this.roomOps.leave(p) : undefined;
       case Op.Sub:
       case Op.Unsub:
         return this.watch(p);
       case Op.Auth:
         return this.sendError(p.seq, 'already_authenticated', 'this connection is already authenticated');
       default:
-        if (p.op === Op.SendMsg || p.op >= 1000) return this.upstream(p.seq, p.op, p.body);
+        if (p.op === Op.SendMsg || (p.op >= 1000 && p.op <= MAX_BUSINESS_OP)) return this.upstream(p.seq, p.op, p.body);
         if (this.delivery && DeliveryOps.handles(p.op)) return this.deliveryOps.handle(p);
-        return this.sendError(p.seq, 'unsupported_operation', `operation ${p.op} is not supported from clients`);
+        return this.refuse(p.seq, 'operation_range', 'unsupported_operation', `operation ${p.op} is not supported from clients`);
     }
   }
 
@@ -288,6 +322,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
    * so they reach the queue in the order sent; op 5 answers each.
    */
   upstream(seq: number, operation: number, payload: Uint8Array, clientMsgId = ''): void {
+    if (!this.limit(seq, 'upstream')) return;
     const state = this.onDemand;
     if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(seq, 'too_many_in_flight', 'wait for replies before sending more');
     state.upstreamDepth++;
@@ -303,6 +338,29 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         state.upstreamDepth--;
       }
     });
+  }
+
+  // ---- limits (docs/security.md) --------------------------------------------------------------
+
+  private nowMs(): number {
+    return this.ctx.deadlines.now() * TICK_MS;
+  }
+
+  /** Takes a token from this connection's bucket of `kind`; without one the request is refused. */
+  private limit(seq: number, kind: RatedKind): boolean {
+    const rates = (this.onDemand.rates ??= new ConnectionRates(this.ctx.config.limits));
+    if (rates.allow(kind, this.nowMs())) return true;
+    this.refuse(seq, kind, 'rate_limited', `too many ${kind === 'upstream' ? 'messages' : 'room changes'}; slow down`);
+    return false;
+  }
+
+  /** Answers a refused request (op 22, the connection stays) and counts it; past its strikes the connection is closed. */
+  refuse(seq: number, limit: string, code: string, reason: string): void {
+    this.ctx.metrics.limited.inc({ limit });
+    const rates = (this.onDemand.rates ??= new ConnectionRates(this.ctx.config.limits));
+    if (rates.strike(this.nowMs())) return this.sendError(seq, code, reason);
+    this.ctx.metrics.limited.inc({ limit: 'strikes' });
+    this.close(`kept sending past its limits (last: ${reason})`, Op.DisconnectReply, 'rate_limited');
   }
 
   // ---- rooms (the membership index in buckets follows every change) ----------------------------
@@ -403,6 +461,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     deadlines.unwatch(this);
     accepts.release(this.accepts);
     this.accepts = AcceptSets.empty;
+    if (this.flags & IP_COUNTED) this.ctx.ipLimits.release(this.clientIp);
     metrics.connections.dec({ transport: this.link.transport });
     metrics.closed.inc({ reason });
     // A channel replaced by a newer one with the same key must not erase that one's session.

@@ -1,6 +1,7 @@
 import { Op, type Packet } from '@imgate/protocol';
 import type { Connection } from './connection';
 import { type ConnectionContext, ROOM_ID } from './connection-context';
+import { createsRoomPastLimit } from '../limits/room-limit';
 
 const utf8 = new TextDecoder();
 
@@ -23,6 +24,14 @@ export class RoomOps {
     return room;
   }
 
+  /** A room new to this comet past COMET_MAX_ROOMS_TOTAL: refused (op 22), nothing changes. */
+  private overTotal(p: Packet, room: string): boolean {
+    const max = this.ctx.config.limits.maxRoomsTotal;
+    if (!createsRoomPastLimit(this.ctx.buckets, room, max)) return false;
+    this.conn.refuse(p.seq, 'rooms_total', 'too_many_rooms', `this comet holds its most rooms (${max}); ${room} is not one of them`);
+    return true;
+  }
+
   async change(p: Packet): Promise<void> {
     const room = this.roomOf(p);
     if (room === null) return;
@@ -32,6 +41,7 @@ export class RoomOps {
       if (room && !conn.hasRoom(room) && conn.roomCount - (old ? 1 : 0) >= ctx.config.maxRooms) {
         return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
       }
+      if (room && !conn.hasRoom(room) && this.overTotal(p, room)) return;
       conn.moveMainRoom(room);
     }
     await ctx.rooms.ready(room ? [room] : []);
@@ -45,6 +55,7 @@ export class RoomOps {
     if (!room) return conn.sendError(p.seq, 'bad_room', 'name the room to join');
     if (!conn.hasRoom(room)) {
       if (conn.roomCount >= ctx.config.maxRooms) return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
+      if (this.overTotal(p, room)) return;
       conn.joinRoom(room);
     }
     await ctx.rooms.ready([room]);

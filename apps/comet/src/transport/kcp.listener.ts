@@ -67,8 +67,9 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       session = this.open(key, conv, datagram, peer, stamped);
       if (!session) return;
     } else if (stamped) session.remoteAddress = stamped;
-    if (session.input(datagram) < 0) {
-      this.drop('bad_segment');
+    const rc = session.input(datagram);
+    if (rc < 0) {
+      this.drop(rc === -4 ? 'oversized_segment' : 'bad_segment');
       // A session whose very first datagram was bad never really existed.
       if (!session.handler) session.close('bad_segment');
     }
@@ -83,7 +84,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       if (conv >= EXTENSION_CONV_MIN) this.socket?.send(encodeReconnect(conv), peer.port, peer.address);
       return void this.drop('unknown_conv');
     }
-    const { maxSessions, maxSessionsPerIp, window, intervalMs } = this.config.kcp;
+    const { maxSessions, maxSessionsPerIp, window, intervalMs, mtu } = this.config.kcp;
     if (!this.accepting) return void this.drop('draining');
     if (this.sessions.size >= maxSessions) return void this.drop('session_limit');
     const ipCount = this.perIp.get(peer.address) ?? 0;
@@ -91,6 +92,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     const session = new KcpSession(key, conv, peer.address, stamped ?? peer.address, {
       window,
       intervalMs,
+      mtu,
       send: (d) => this.socket?.send(d, peer.port, peer.address),
       wake: (s) => this.wake(s),
       release: (s, reason) => this.release(s, reason),

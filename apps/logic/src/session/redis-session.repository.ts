@@ -4,6 +4,9 @@ import type { SessionRepository } from './session.repository';
 // Deletes only when the value is still ours: a late disconnect must not erase a newer session.
 const DEL_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const EXPIRE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0`;
+// Adds the key to the user's hash unless the hash already holds maxKeys others.
+const HSET_IF_ROOM = `if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('EXPIRE', KEYS[1], ARGV[4]) return 1`;
 const HDEL_IF_EQUAL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
 
 /**
@@ -29,6 +32,13 @@ export class RedisSessionRepository implements SessionRepository {
     if (mid > 0) p.hset(this.midKey(mid), key, server).expire(this.midKey(mid), ttlSec);
     p.set(this.connKey(key), server, 'EX', ttlSec);
     check(await p.exec());
+  }
+
+  async addBounded(mid: number, key: string, server: string, ttlSec: number, maxKeys: number): Promise<boolean> {
+    const added = await this.redis.eval(HSET_IF_ROOM, 1, this.midKey(mid), key, server, maxKeys, ttlSec);
+    if (added !== 1) return false;
+    await this.redis.set(this.connKey(key), server, 'EX', ttlSec);
+    return true;
   }
 
   async refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean> {

@@ -1,6 +1,11 @@
 /** Where connections live: user → {connection key → comet}, and connection key → comet. */
 export interface SessionRepository {
   add(mid: number, key: string, server: string, ttlSec: number): Promise<void>;
+  /**
+   * `add` for a user (mid > 0) unless it already has `maxKeys` other keys: atomic, so concurrent
+   * connects cannot pass the bound together. False (nothing written) when refused.
+   */
+  addBounded(mid: number, key: string, server: string, ttlSec: number, maxKeys: number): Promise<boolean>;
   /** Extends the session's expiry; false when it had already expired (the caller re-adds it). */
   refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean>;
   /** `refresh` for many sessions of one comet in one round trip; one result per session, in order. */

@@ -68,3 +68,21 @@ describe('SessionService.connect', () => {
     }
   });
 });
+
+describe('SessionService: LOGIC_MAX_KEYS_PER_MID', () => {
+  it('refuses a new key past the bound with RESOURCE_EXHAUSTED, lets a known key reconnect, and counts stale keys out', async () => {
+    const clock = { now: () => Date.UTC(2026, 5, 1) };
+    const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_MAX_KEYS_PER_MID: '2' }));
+    const sessions = new MemorySessionRepository(clock);
+    const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, new LogicMetrics(createMetricsRegistry()));
+    await service.connect('comet-a', body({ mid: 5, key: 'a' }), '');
+    await service.connect('comet-a', body({ mid: 5, key: 'b' }), '');
+    await assert.rejects(service.connect('comet-a', body({ mid: 5, key: 'c' }), ''), (err: RpcError) => err.code === GrpcStatus.RESOURCE_EXHAUSTED && /LOGIC_MAX_KEYS_PER_MID/.test(err.message));
+    await service.connect('comet-b', body({ mid: 5, key: 'b' }), '');
+    await service.connect('comet-a', body({ mid: 6, key: 'c' }), '');
+    // Key a's connection record moved away (its comet is gone): the user's entry for it is stale and pruned.
+    await sessions.add(0, 'a', 'comet-z', 60);
+    await service.connect('comet-a', body({ mid: 5, key: 'd' }), '');
+    assert.deepEqual([...((await sessions.keysByMids([5])).get(5)?.keys() ?? [])].sort(), ['b', 'd']);
+  });
+});
