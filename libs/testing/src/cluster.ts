@@ -53,6 +53,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
+    // Every test client comes from 127.0.0.1: per-address limits would count them all as one
+    // client. limits.e2e.ts sets its own (and uses 127.0.0.2 for the neighbour).
+    COMET_MAX_CONNS_PER_IP: '0',
+    COMET_AUTH_RATE_PER_IP: '0',
     ...opts.env,
   };
   const [logicHttp, logicGrpc, jobHttp] = await freePorts(3);

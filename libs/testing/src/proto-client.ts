@@ -20,6 +20,8 @@ import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, encodeNew, 
 
 export interface ProtoClientOptions {
   checksum?: boolean;
+  /** The client's own address (TCP, WebSocket), e.g. 127.0.0.2 to be another client address on loopback. */
+  localAddress?: string;
 }
 
 /** The op-8 reply; `delivery` only for a client that opted in (`"delivery": true` in op 7). */
@@ -58,7 +60,7 @@ export class ProtoClient {
 
   static tcp(port: number, opts: ProtoClientOptions = {}, host = '127.0.0.1'): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const socket: Socket = connect({ port, host, noDelay: true });
+      const socket: Socket = connect({ port, host, noDelay: true, localAddress: opts.localAddress });
       const client = new ProtoClient({ write: (b) => socket.write(b), end: () => socket.destroy() }, opts.checksum ?? false);
       const decoder = new StreamDecoder();
       socket.on('data', (chunk) => decoder.push(Uint8Array.from(chunk)).forEach((p) => client.deliver(p)));
@@ -132,7 +134,7 @@ export class ProtoClient {
 
   static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, { localAddress: opts.localAddress });
       ws.binaryType = 'nodebuffer';
       const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
       // A message may hold several packets back to back (a batch, as goim sends it).

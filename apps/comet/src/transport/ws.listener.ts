@@ -38,8 +38,8 @@ function cometSocketClass(metrics: CometMetrics, logger: Logger) {
       return 'ws';
     }
 
-    attach(conn: Connection, raw: Duplex, remoteAddress: string): void {
-      this.conn = conn;
+    /** Before the connection exists: it reads the address (per-address limits) and may write at once (a refusal). */
+    attach(raw: Duplex, remoteAddress: string): void {
       this.raw = raw;
       this.remoteAddress = remoteAddress;
     }
@@ -128,7 +128,8 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private accept(ws: CometSocket, socket: Duplex, remoteAddress: string): void {
-    ws.attach(this.connections.accept(ws, true), socket, remoteAddress);
+    ws.attach(socket, remoteAddress);
+    ws.conn = this.connections.accept(ws, true);
   }
 
   async onApplicationBootstrap(): Promise<void> {
