@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { Op } from '@imgate/protocol';
 import { ImgateGrpcClient, ImgateHttpClient, UpstreamConsumer, type UpstreamMessage } from '@imgate/server-client';
-import { bodyJson, bodyText, type Cluster, ProtoClient, signHs256, startCluster, TEST_API_KEY, waitFor } from '@imgate/testing';
+import { bodyJson, bodyText, type Cluster, ProtoClient, repoRoot, signHs256, startCluster, TEST_API_KEY, waitFor } from '@imgate/testing';
 import { CHAT_OP, ChatSample } from '../src/chat-sample';
 
 describe('@imgate/server-client against a cluster (real Redis and Kafka)', () => {
@@ -79,6 +81,34 @@ describe('@imgate/server-client against a cluster (real Redis and Kafka)', () =>
       assert.ok(up.receivedAtMs > Date.now() - 60_000);
     } finally {
       await consumer.stop();
+    }
+  });
+
+  it('runs the sample chat service as its own process on Kafka (chat-sample.main.js)', async () => {
+    const env = {
+      ...process.env,
+      ...cluster.env,
+      LOG_LEVEL: 'info',
+      CHAT_SAMPLE_LOGIC_ADDR: `127.0.0.1:${cluster.logic.grpc}`,
+      CHAT_SAMPLE_GROUP_ID: `chat-proc-${cluster.name}`,
+      IMGATE_API_KEY: TEST_API_KEY,
+    };
+    const proc = spawn(process.execPath, [join(repoRoot(), 'dist/apps/embedded/src/chat-sample.main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await waitFor(() => output.includes('chat sample: consuming upstream'), 30_000, 'the chat sample to start');
+      // The group joins on its own schedule: send until a line comes back through the room.
+      let n = 0;
+      await waitFor(async () => {
+        const text = `from the process ${++n}`;
+        client.send(Op.SendMsg, JSON.stringify({ from: 'p', text }));
+        return client.next((p) => p.op === CHAT_OP && bodyText(p).includes('from the process'), 3_000).then(() => true, () => false);
+      }, 30_000, `a chat line pushed back by the sample process\n${output}`);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
     }
   });
 });
