@@ -1,7 +1,8 @@
-import { Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+import { ConfigError, Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
 import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
 import type { ConnectionRateConfig } from './limits/connection-rates';
 import type { RateSetting } from './limits/token-bucket';
+import { parseCidr } from './transport/trusted-proxies';
 
 export interface CometConfig {
   infra: InfraConfig;
@@ -41,6 +42,13 @@ export interface CometConfig {
   drainTimeoutMs: number;
   /** Limits per client address and per connection (docs/security.md, "Limits and rate limits"). */
   limits: CometLimits;
+  /** Proxies (load balancers) in front of the TCP and WebSocket listeners. */
+  proxy: {
+    /** CIDRs whose PROXY protocol headers and X-Forwarded-For / Forwarded hops are believed. */
+    trusted: string[];
+    /** `required`: a trusted peer must send a PROXY header; `optional`: it may. */
+    protocol: 'optional' | 'required';
+  };
   kcp: {
     enabled: boolean;
     port: number;
@@ -89,6 +97,13 @@ export function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+function cidrList(env: Env, name: string): string[] {
+  const items = env.list(name, []);
+  const bad = items.find((c) => !parseCidr(c));
+  if (bad !== undefined) throw new ConfigError(name, `must be CIDRs such as 10.0.0.0/8 or fd00::/8, comma-separated (got "${bad}")`);
+  return items;
+}
+
 export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number } = { drainTimeoutMs: 30_000 }): CometConfig {
   const grpcPort = env.port('COMET_GRPC_PORT', 3109);
   const advertiseHost = env.str('COMET_ADVERTISE_HOST', '127.0.0.1', HOST);
@@ -125,6 +140,10 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     ackFlushMs: env.int('COMET_ACK_FLUSH_MS', 500, 10, 60_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
     limits,
+    proxy: {
+      trusted: cidrList(env, 'COMET_TRUSTED_PROXIES'),
+      protocol: env.oneOf('COMET_PROXY_PROTOCOL', ['optional', 'required'] as const, 'optional'),
+    },
     kcp: {
       enabled: env.bool('COMET_KCP', true),
       port: kcpPort,

@@ -24,6 +24,7 @@ export class CometMetrics {
   readonly sessionRenewals: Counter<'result'>;
   /** Requests and connections refused by a limit (docs/security.md), by limit. */
   readonly limited: Counter<'limit'>;
+  readonly proxyHeaders: Counter<'result'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -57,6 +58,12 @@ export class CometMetrics {
     this.sessionRenewals = new Counter({
       name: 'imgate_comet_session_renewals_total',
       help: 'Session refreshes sent to logic in batches, by result (renewed, restored after expiry, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.proxyHeaders = new Counter({
+      name: 'imgate_comet_proxy_headers_total',
+      help: 'PROXY protocol headers on TCP and WebSocket: accepted, local, absent (optional mode), missing (required mode), malformed, untrusted (refused), timeout',
       labelNames: ['result'],
       registers,
     });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
+import { ConnectionsService } from './connections/connections.service';
 import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
 import { LogicMetrics } from './logic.metrics';
@@ -39,6 +40,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly nodes: NodesService,
     private readonly online: OnlineService,
     private readonly delivery: DeliveryService,
+    private readonly connections: ConnectionsService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -50,7 +52,9 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     const log = this.logger;
     const u = <Req, Res>(name: string, fn: (req: Req) => Promise<Res>) => unary(log, name, fn, this.metrics.grpc);
     return {
-      Connect: u('Connect', (r) => this.sessions.connect(requireServer(r.server), r.token, r.clientIp)),
+      Connect: u('Connect', (r) =>
+        this.sessions.connect(requireServer(r.server), r.token, { clientIp: r.clientIp.slice(0, 64), clientPort: r.clientPort, transport: r.transport.slice(0, 8) }),
+      ),
       Disconnect: u('Disconnect', async (r) => ({ has: await this.sessions.disconnect(r.mid, r.key, requireServer(r.server)) })),
       Heartbeat: u('Heartbeat', async (r) => {
         await this.sessions.heartbeat(r.mid, r.key, requireServer(r.server));
@@ -78,6 +82,8 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         return this.delivery.ack(r.acks);
       }),
       Delivery: u('Delivery', (r) => this.delivery.delivery(r.mid)),
+      UpdateSessions: u('UpdateSessions', async (r) => ({ updated: await this.connections.update(requireServer(r.server), r.sessions) })),
+      Connections: u('Connections', async (r) => ({ connections: await this.connections.list(r.mids) })),
       Nodes: u('Nodes', async () => ({
         nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
       })),

@@ -20,8 +20,10 @@ import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, encodeNew, 
 
 export interface ProtoClientOptions {
   checksum?: boolean;
-  /** The client's own address (TCP, WebSocket), e.g. 127.0.0.2 to be another client address on loopback. */
+  /** Connect from this local address (e.g. 127.0.0.5: a distinct client IP on loopback). */
   localAddress?: string;
+  /** WebSocket only: extra headers on the upgrade request (X-Forwarded-For, Forwarded). */
+  headers?: Record<string, string>;
 }
 
 /** The op-8 reply; `delivery` only for a client that opted in (`"delivery": true` in op 7). */
@@ -31,6 +33,10 @@ export interface AuthReply {
   room_id: string;
   heartbeat: number;
   delivery?: { device: string; streams: Record<string, { epoch: number; head: string }> };
+  /** Session resume (docs/protocol.md): the token for the next auth, its window, and whether this auth resumed one. */
+  resume?: string;
+  resume_ttl?: number;
+  resumed?: boolean;
 }
 
 type Waiter = { match: (p: Packet) => boolean; resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -134,7 +140,7 @@ export class ProtoClient {
 
   static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { localAddress: opts.localAddress });
+      const ws = new WebSocket(url, { localAddress: opts.localAddress, headers: opts.headers });
       ws.binaryType = 'nodebuffer';
       const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
       // A message may hold several packets back to back (a batch, as goim sends it).

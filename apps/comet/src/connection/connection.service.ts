@@ -7,6 +7,7 @@ import { COMET_CONFIG } from '../comet.tokens';
 import { AckForwarder } from '../logic/ack-forwarder';
 import { LogicClient } from '../logic/logic.client';
 import { SessionRenewals } from '../logic/session-renewals';
+import { SessionUpdates } from '../logic/session-updates';
 import { CometMetrics } from '../comet.metrics';
 import { OnlineReporter } from '../online-reporter.service';
 import type { Link } from '../transport/link';
@@ -15,6 +16,7 @@ import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines } from './deadlines';
 import { IpLimits } from '../limits/ip-limits';
+import { ResumeGate } from './resume-gate';
 
 /** Transports hand every new link here and get back the handler for its bytes. */
 @Injectable()
@@ -29,11 +31,12 @@ export class ConnectionService {
     private readonly deadlines: Deadlines,
     renewals: SessionRenewals,
     acks: AckForwarder,
+    sessionUpdates: SessionUpdates,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
     const ipLimits = new IpLimits(config.limits.maxConnsPerIp, config.limits.authPerIp);
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, acks, accepts: new AcceptSets(), ipLimits, metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, resumeGate: new ResumeGate(), acks, accepts: new AcceptSets(), ipLimits, metrics, logger };
   }
 
   /** Every transport's new link: over the per-address limit it is told why (op 6) and closed. */

@@ -11,6 +11,7 @@ export function normalizeIp(address: string): string {
  * What one client address may do on this comet, whatever the transport: hold at most
  * `maxConns` connections, and start auth at most `auth.rate` times a second (bursts of
  * `auth.burst`). Addresses are forgotten once they hold nothing and their bucket is full again.
+ * An IPv4-mapped IPv6 address counts as the IPv4 one.
  */
 export class IpLimits {
   private readonly conns = new Map<string, number>();
@@ -23,8 +24,9 @@ export class IpLimits {
   ) {}
 
   /** Counts one more connection from `ip`; false (and nothing counted) when it already holds the most. */
-  admit(ip: string): boolean {
+  admit(address: string): boolean {
     if (this.maxConns <= 0) return true;
+    const ip = normalizeIp(address);
     const n = this.conns.get(ip) ?? 0;
     if (n >= this.maxConns) return false;
     this.conns.set(ip, n + 1);
@@ -32,20 +34,22 @@ export class IpLimits {
   }
 
   /** One admitted connection from `ip` ended. */
-  release(ip: string): void {
+  release(address: string): void {
     if (this.maxConns <= 0) return;
+    const ip = normalizeIp(address);
     const n = (this.conns.get(ip) ?? 1) - 1;
     if (n <= 0) this.conns.delete(ip);
     else this.conns.set(ip, n);
   }
 
-  connections(ip: string): number {
-    return this.conns.get(ip) ?? 0;
+  connections(address: string): number {
+    return this.conns.get(normalizeIp(address)) ?? 0;
   }
 
   /** One auth attempt from `ip` at `now` (ms): false when its bucket is empty. */
-  allowAuth(ip: string, now: number): boolean {
+  allowAuth(address: string, now: number): boolean {
     if (this.auth.rate <= 0) return true;
+    const ip = normalizeIp(address);
     if (now - this.lastSweep >= SWEEP_MS) this.sweep(now);
     let bucket = this.authBuckets.get(ip);
     if (!bucket) {
