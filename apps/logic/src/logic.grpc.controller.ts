@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
+import { AccessService } from './access/access.service';
+import { KickService } from './access/kick.service';
+import { RevokeService } from './access/revoke.service';
 import { ConnectionsService } from './connections/connections.service';
 import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
@@ -40,6 +43,9 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly nodes: NodesService,
     private readonly online: OnlineService,
     private readonly delivery: DeliveryService,
+    private readonly access: AccessService,
+    private readonly kicks: KickService,
+    private readonly revocations: RevokeService,
     private readonly connections: ConnectionsService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -82,6 +88,16 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         return this.delivery.ack(r.acks);
       }),
       Delivery: u('Delivery', (r) => this.delivery.delivery(r.mid)),
+      AuthorizeJoin: u('AuthorizeJoin', async (r) => {
+        requireServer(r.server);
+        if (!/^[\x21-\x7e]{1,128}$/.test(r.room)) throw RpcError.invalid('room must be 1-128 printable characters');
+        const { allow, reason } = await this.access.authorizeJoin({ mid: r.mid, key: r.key, room: r.room, platform: r.platform });
+        return { allow, reason };
+      }),
+      Kick: u('Kick', (r) => this.kicks.kick(r.mids, r.keys, r.reason)),
+      Revoke: u('Revoke', (r) =>
+        this.revocations.revoke({ jti: r.jti || undefined, exp: r.exp || undefined, mid: r.mid || undefined, before: r.before || undefined }),
+      ),
       UpdateSessions: u('UpdateSessions', async (r) => ({ updated: await this.connections.update(requireServer(r.server), r.sessions) })),
       Connections: u('Connections', async (r) => ({ connections: await this.connections.list(r.mids) })),
       Nodes: u('Nodes', async () => ({

@@ -3,6 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
 import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
 import { QUEUE_PRODUCER } from '@imgate/queue';
+import { AccessMetrics } from './access/access.metrics';
+import { AccessService } from './access/access.service';
+import { AdminController } from './access/admin.http.controller';
+import { JoinHook } from './access/join-hook';
+import { KickService } from './access/kick.service';
+import { LoginPolicy } from './access/login-policy';
+import { RevokeService } from './access/revoke.service';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
 import { CometKicker } from './connections/comet-kicker';
@@ -17,7 +24,7 @@ import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
 import type { LogicConfig } from './logic.config';
 import type { LogicInfra } from './logic.infra';
-import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, NODE_LEASE, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
+import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, LOGIN_REPOSITORY, NODE_LEASE, REVOCATION_REPOSITORY, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
 import { LogicMetrics } from './logic.metrics';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
@@ -35,7 +42,7 @@ export class LogicModule {
     const { config, infra } = deps;
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, HealthController, MetricsController, DemoController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, AdminController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         ...roleProviders(deps),
@@ -46,6 +53,8 @@ export class LogicModule {
         { provide: ACK_REPOSITORY, useValue: infra.acks },
         { provide: IDEMPOTENCY_REPOSITORY, useValue: infra.idempotency },
         { provide: NODE_LEASE, useValue: infra.lease },
+        { provide: LOGIN_REPOSITORY, useValue: infra.logins },
+        { provide: REVOCATION_REPOSITORY, useValue: infra.revocations },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
         { provide: COMET_REGISTRY, useValue: infra.registry },
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
@@ -56,6 +65,12 @@ export class LogicModule {
         CometKicker,
         ResumeService,
         ConnectionsService,
+        AccessMetrics,
+        JoinHook,
+        LoginPolicy,
+        AccessService,
+        KickService,
+        RevokeService,
         SessionService,
         MessageIds,
         PushService,

@@ -8,6 +8,7 @@ import { memoryResume } from '../connections/resume.fixture';
 import { MemoryStreamRepository } from '../delivery/memory-stream.repository';
 import { loadLogicConfig } from '../logic.config';
 import { LogicMetrics } from '../logic.metrics';
+import { accessFixture } from '../access/access.fixture';
 import { MemorySessionRepository } from './memory-session.repository';
 import { SessionService } from './session.service';
 
@@ -20,9 +21,11 @@ function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const config = loadLogicConfig(new Env(env));
   const streams = new MemoryStreamRepository(clock);
   const metrics = new LogicMetrics(createMetricsRegistry());
+  const sessions = new MemorySessionRepository(clock);
   const { resume, records, kicks } = memoryResume(config, clock, metrics);
-  const service = new SessionService(new AuthService(config, logger), new MemorySessionRepository(clock), streams, config, logger, metrics, resume);
-  return { service, streams, records, kicks, clock };
+  const { access } = accessFixture(config, clock, sessions);
+  const service = new SessionService(new AuthService(config, logger), sessions, streams, config, logger, metrics, resume, access);
+  return { service, streams, records, kicks, clock, sessions };
 }
 
 describe('SessionService.connect', () => {
@@ -75,12 +78,7 @@ describe('SessionService.connect', () => {
 
 describe('SessionService: LOGIC_MAX_KEYS_PER_MID', () => {
   it('refuses a new key past the bound with RESOURCE_EXHAUSTED, lets a known key reconnect, and counts stale keys out', async () => {
-    const clock = { now: () => Date.UTC(2026, 5, 1) };
-    const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_MAX_KEYS_PER_MID: '2' }));
-    const sessions = new MemorySessionRepository(clock);
-    const metrics = new LogicMetrics(createMetricsRegistry());
-    const { resume } = memoryResume(config, clock, metrics);
-    const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, metrics, resume);
+    const { service, sessions } = setup({ LOGIC_AUTH_MODE: 'dev', LOGIC_MAX_KEYS_PER_MID: '2' });
     await service.connect('comet-a', body({ mid: 5, key: 'a' }), ADDR);
     await service.connect('comet-a', body({ mid: 5, key: 'b' }), ADDR);
     await assert.rejects(service.connect('comet-a', body({ mid: 5, key: 'c' }), ADDR), (err: RpcError) => err.code === GrpcStatus.RESOURCE_EXHAUSTED && /LOGIC_MAX_KEYS_PER_MID/.test(err.message));
