@@ -5,8 +5,9 @@
 //   node scripts/build.mjs --dev           # also specs, e2e tests, the test harness and bench (npm test, npm run bench)
 //
 // Apps are compiled by `nest build <app>` (tsc builder), each from its own tsconfig.app.json,
-// which leaves specs, tests and bench out: what the runtime image holds. The SDK (packages/sdk)
-// and the demo chat that uses its browser build come first.
+// which leaves specs, tests and bench out: what the runtime image holds. The SDK (packages/sdk),
+// the business-service client (packages/server-client) and the demo chat that uses the SDK's
+// browser build come first.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,6 +41,7 @@ function unresolved(dir, out = []) {
 
 try {
   run(process.execPath, ['packages/sdk/scripts/build.mjs']);
+  run(process.execPath, ['packages/server-client/scripts/build.mjs']);
   run(bin('nest'), ['build', ...(named.length ? named : apps)]);
   // One tsc over everything into the same tree: specs, e2e tests, libs/testing and bench beside the roles.
   if (dev) run(bin('tsc'), ['-p', 'tsconfig.json']);

@@ -1,6 +1,8 @@
-// The demo chat: the SDK's browser build over WebSocket. Chat lines go to the room through logic's
-// room push API (in the embedded default nothing consumes upstream op-4 messages), and arrive
-// back through the comet like any push; pushes that are not chat lines are shown as direct.
+// The demo chat: the SDK's browser build over WebSocket. A chat line goes up the client's own
+// connection (op 4, JSON {from, text}) to the upstream topic; the sample chat service (part of the
+// embedded default, apps/embedded/src/chat-sample.ts) pushes it to the room, and it arrives back
+// through the comet like any push. The page never calls the push API: that needs an API key, which
+// a browser must not hold. Pushes that are not chat lines are shown as direct.
 // Reliable delivery is on: a page that loads (or reloads) shows the room's recent history, and
 // a reconnect recovers what was missed.
 import { ImgateClient } from './sdk/index.js';
@@ -30,12 +32,11 @@ $('say').addEventListener('submit', async (e) => {
   const text = $('text').value.trim();
   if (!text || !me) return;
   $('text').value = '';
-  const url = `/goim/push/room?operation=${CHAT_OP}&type=live&room=${encodeURIComponent(me.room)}`;
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ from: me.name, mid: me.mid, text }) });
-    if (!res.ok) system(`not sent: HTTP ${res.status} ${await res.text()}`);
+    // op 4 → op 5 once logic wrote it to the upstream topic; the room push comes back through the chat service.
+    await client.send(JSON.stringify({ from: me.name, text }));
   } catch (err) {
-    system(`not sent: ${err.message}`);
+    system(`not sent: ${err.code ?? ''} ${err.message}`);
   }
 });
 
@@ -75,7 +76,7 @@ function join(name, mid, room) {
   $('text').focus();
 }
 
-/** A chat line is the JSON this page posts; anything else on op 1000 is a plain push. */
+/** A chat line is what the chat service pushes ({from, mid, text}); anything else on op 1000 is a plain push. */
 function chatLine(m) {
   try {
     const v = m.json();

@@ -57,6 +57,10 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     JOB_GROUP_ID: `job-${run}`,
     // At the end the bench closes its clients first; the comet need not wait for them to move.
     COMET_DRAIN_TIMEOUT_MS: '1000',
+    // Tens of thousands of clients from one address, and room members that never send: no
+    // per-address limits (they would count the whole bench as one client).
+    COMET_MAX_CONNS_PER_IP: '0',
+    COMET_AUTH_RATE_PER_IP: '0',
   };
   const flags = serverFlags(opts.profileDir);
   const main = (role: string) => join(distDir(), 'apps', role, 'src/main.js');

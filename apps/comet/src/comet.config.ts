@@ -1,5 +1,7 @@
 import { ConfigError, Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
 import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
+import type { ConnectionRateConfig } from './limits/connection-rates';
+import type { RateSetting } from './limits/token-bucket';
 import { parseCidr } from './transport/trusted-proxies';
 
 export interface CometConfig {
@@ -40,6 +42,8 @@ export interface CometConfig {
   ackFlushMs: number;
   /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
   drainTimeoutMs: number;
+  /** Limits per client address and per connection (docs/security.md, "Limits and rate limits"). */
+  limits: CometLimits;
   /** Proxies (load balancers) in front of the TCP and WebSocket listeners. */
   proxy: {
     /** CIDRs whose PROXY protocol headers and X-Forwarded-For / Forwarded hops are believed. */
@@ -52,6 +56,8 @@ export interface CometConfig {
     port: number;
     maxSessions: number;
     maxSessionsPerIp: number;
+    /** Largest datagram sent; a segment longer than mtu - 24 from a client is dropped and counted. */
+    mtu: number;
     /** A session with no datagram for this long is released. */
     idleMs: number;
     /** Relays whose NEW segments (real client address) are believed. */
@@ -59,6 +65,30 @@ export interface CometConfig {
     /** How often sessions are updated (ikcp_update), at most. */
     intervalMs: number;
     window: number;
+  };
+}
+
+export interface CometLimits extends ConnectionRateConfig {
+  /** Connections one client address may hold on this comet over TCP, WS and KCP together; 0: no limit. */
+  maxConnsPerIp: number;
+  /** Auth attempts (op 7) per client address; rate 0: no limit. */
+  authPerIp: RateSetting;
+  /** Rooms with members on this comet; a join that would add one more is refused. */
+  maxRoomsTotal: number;
+}
+
+function loadLimits(env: Env): CometLimits {
+  const rate = (rateVar: string, rate: number, burstVar: string, burst: number): RateSetting => ({
+    rate: env.int(rateVar, rate, 0, 1_000_000),
+    burst: env.int(burstVar, burst, 1, 1_000_000),
+  });
+  return {
+    maxConnsPerIp: env.int('COMET_MAX_CONNS_PER_IP', 256, 0, 10_000_000),
+    authPerIp: rate('COMET_AUTH_RATE_PER_IP', 20, 'COMET_AUTH_BURST_PER_IP', 100),
+    upstream: rate('COMET_UPSTREAM_RATE', 50, 'COMET_UPSTREAM_BURST', 100),
+    roomOps: rate('COMET_ROOM_OPS_RATE', 5, 'COMET_ROOM_OPS_BURST', 20),
+    strikes: env.int('COMET_RATE_LIMIT_STRIKES', 50, 0, 1_000_000),
+    maxRoomsTotal: env.int('COMET_MAX_ROOMS_TOTAL', 50_000, 1, 1_000_000),
   };
 }
 
@@ -82,6 +112,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
   const tcpPort = env.port('COMET_TCP_PORT', 3101);
   const wsPort = env.port('COMET_WS_PORT', 3102);
   const kcpPort = env.port('COMET_KCP_PORT', 3103);
+  const limits = loadLimits(env);
   return {
     infra: loadInfraConfig(env),
     id: env.str('COMET_ID', `comet-${hostname}-${grpcPort}`, /^[A-Za-z0-9_.:-]{1,128}$/),
@@ -111,6 +142,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
     ackFlushMs: env.int('COMET_ACK_FLUSH_MS', 500, 10, 60_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
+    limits,
     proxy: {
       trusted: cidrList(env, 'COMET_TRUSTED_PROXIES'),
       protocol: env.oneOf('COMET_PROXY_PROTOCOL', ['optional', 'required'] as const, 'optional'),
@@ -119,7 +151,10 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
       enabled: env.bool('COMET_KCP', true),
       port: kcpPort,
       maxSessions: env.int('COMET_KCP_MAX_SESSIONS', 100_000, 1, 10_000_000),
-      maxSessionsPerIp: env.int('COMET_KCP_MAX_SESSIONS_PER_IP', 256, 1, 10_000_000),
+      // A backstop per UDP peer (sessions still closing included; a relay is one peer): twice the
+      // per-address connection limit, so a direct client meets that one first, with a reason.
+      maxSessionsPerIp: env.int('COMET_KCP_MAX_SESSIONS_PER_IP', limits.maxConnsPerIp > 0 ? limits.maxConnsPerIp * 2 : 10_000, 1, 10_000_000),
+      mtu: env.int('COMET_KCP_MTU', 1_400, 50, 65_000),
       idleMs: env.int('COMET_KCP_IDLE_MS', 120_000, 1_000, 3_600_000),
       trustedRelays: env.list('COMET_KCP_TRUSTED_RELAYS', []),
       intervalMs: env.int('COMET_KCP_INTERVAL_MS', 10, 1, 1_000),

@@ -23,6 +23,8 @@ export class CometMetrics {
   readonly kcpDropped: Counter<'reason'>;
   readonly kcpMigrations: Counter<'result'>;
   readonly sessionRenewals: Counter<'result'>;
+  /** Requests and connections refused by a limit (docs/security.md), by limit. */
+  readonly limited: Counter<'limit'>;
   readonly proxyHeaders: Counter<'result'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
@@ -45,6 +47,12 @@ export class CometMetrics {
       collect() {
         this.set(roomCount());
       },
+    });
+    this.limited = new Counter({
+      name: 'imgate_comet_limited_total',
+      help: 'Refused by a limit: conns_per_ip, auth_per_ip, upstream, room_ops, rooms_total, operation_range, strikes (closed)',
+      labelNames: ['limit'],
+      registers,
     });
     this.kcpSessions = new Gauge({ name: 'imgate_comet_kcp_sessions', help: 'Open KCP sessions', registers });
     this.kcpDropped = new Counter({ name: 'imgate_comet_kcp_dropped_total', help: 'UDP datagrams dropped by the KCP listener, by reason', labelNames: ['reason'], registers });

@@ -6,6 +6,8 @@ import { loadLogicConfig, memoryLogicInfra, startLogic, streamSettings } from '@
 import { MemoryQueue } from '@imgate/queue';
 import { MemoryCometRegistry, MemoryOnlineRepository } from '@imgate/store';
 import { hostname } from 'node:os';
+import { startChatSample } from './chat-sample.runner';
+import { loadEmbeddedConfig } from './embedded.config';
 
 /**
  * The embedded default: logic, comet and job in one process, talking gRPC over loopback as in a
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
   // One comet in the embedded default has nowhere to send its clients: a short drain.
   const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000 });
   const jobConfig = loadJobConfig(env);
+  const embeddedConfig = loadEmbeddedConfig(env);
   const logger = createLogger(logicConfig.infra.logLevel, 'embedded');
   const clock = systemClock;
   const metrics = createMetricsRegistry();
@@ -28,6 +31,10 @@ async function main(): Promise<void> {
   const logic = await startLogic({ ...shared, config: logicConfig, infra: memoryLogicInfra(queue, registry, online, clock, streamSettings(logicConfig.delivery)) });
   const comet = await startComet({ ...shared, config: cometConfig, infra: memoryCometInfra(registry) });
   const job = await startJob({ ...shared, config: jobConfig, infra: memoryJobInfra(registry, online, queue.consumer(jobConfig.infra.pushTopic, logger)) });
+
+  const chat = embeddedConfig.chatSample
+    ? await startChatSample({ queue, topic: logicConfig.infra.upstreamTopic, logicUrl: `http://127.0.0.1:${logicConfig.httpPort}`, apiKey: embeddedConfig.apiKey, logger })
+    : undefined;
 
   logger.info(
     {
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
   // Clients first (the comet drains), then the consumer, then the API and stores.
   onShutdownSignals(async () => {
     await comet.close();
+    await chat?.stop();
     await job.close();
     await logic.close();
   }, logger);

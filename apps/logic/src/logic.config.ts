@@ -36,6 +36,13 @@ export interface LogicConfig {
   onlineTtlMs: number;
   /** How often logic re-reads every comet's online snapshot. */
   onlineRefreshMs: number;
+  /**
+   * Connection keys one user may have in the session index at once (live ones and ones not yet
+   * expired); a Connect past it is refused with RESOURCE_EXHAUSTED. 0: no bound.
+   */
+  maxKeysPerMid: number;
+  /** Rooms one comet's RenewOnline may report; a bigger report is refused (INVALID_ARGUMENT). */
+  maxOnlineRooms: number;
   /** Reliable delivery (docs/delivery.md): history bounds per stream kind and the idempotency window. */
   delivery: DeliveryConfig;
   /** Room/operation permissions, join hook, multi-login, kicks, revocations (docs/security.md). */
@@ -81,6 +88,8 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
     sweepMs: env.int('LOGIC_SWEEP_MS', 5_000, 0, 3_600_000),
     onlineTtlMs: env.int('LOGIC_ONLINE_TTL_MS', 30_000, 1_000, 3_600_000),
     onlineRefreshMs: env.int('LOGIC_ONLINE_REFRESH_MS', 1_000, 100, 60_000),
+    maxKeysPerMid: env.int('LOGIC_MAX_KEYS_PER_MID', 256, 0, 1_000_000),
+    maxOnlineRooms: env.int('LOGIC_MAX_ONLINE_ROOMS', 50_000, 1, 1_000_000),
     delivery: {
       streams: env.oneOf('LOGIC_STREAMS', ['on', 'off'] as const, 'on') === 'on',
       userHistorySize: env.int('LOGIC_USER_HISTORY_SIZE', 1_000, 1, 100_000),

@@ -13,6 +13,8 @@ export class LogicMetrics {
   readonly sweptSessions: Counter;
   /** Set by whoever holds the producer; read at scrape time. */
   pushQueueDepth: () => number = () => 0;
+  /** Refused by a limit: keys_per_mid (Connect), online_rooms (RenewOnline). */
+  readonly limited: Counter<'limit'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -37,5 +39,6 @@ export class LogicMetrics {
         this.set(depth());
       },
     });
+    this.limited = new Counter({ name: 'imgate_logic_limited_total', help: 'Requests refused by a limit (keys_per_mid, online_rooms)', labelNames: ['limit'], registers });
   }
 }

@@ -9,6 +9,10 @@ import { type Embedded, launchChromium, startEmbedded, testOutputDir } from '@im
 async function openDemo(browser: Browser, base: string, name: string, mid: number, room: string, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
   const page = await context.newPage();
+  // Chat lines go up the page's own connection (op 4): the page never calls the push API.
+  page.on('request', (req) => {
+    if (/\/(goim|v1)\/push\//.test(req.url())) errors.push(`${name} called the push API: ${req.method()} ${req.url()}`);
+  });
   page.on('pageerror', (err) => errors.push(`${name}: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`${name} console: ${msg.text()}`);
@@ -41,7 +45,7 @@ describe('demo chat in headless Chromium, served by the embedded default', () =>
     await embedded?.stop();
   });
 
-  it('two users join one room, each sees the other’s message and a count of 2, and one gets a push sent with curl', async () => {
+  it('two users join one room, each sees the other’s message (op 4 → upstream → the chat sample → room push) and a count of 2, and one gets a push sent with curl', async () => {
     const errors: string[] = [];
     const alice = await openDemo(browser, embedded.logicUrl, 'alice', 4101, 'lobby', errors);
     const bob = await openDemo(browser, embedded.logicUrl, 'bob', 4102, 'lobby', errors);

@@ -54,6 +54,11 @@ export class Kcp {
   private readonly stream: boolean;
   private mtuSize = MTU_DEF;
   private mssSize = MTU_DEF - OVERHEAD;
+  /**
+   * Refuse segments longer than mtu - 24 (ikcp accepts any length that fits the datagram). A
+   * server turns this on: a peer has no reason to send more per segment than the agreed mtu.
+   */
+  strictMss = false;
   private dead = false;
   private sndWnd = WND_SND;
   private rmtWnd = WND_RCV;
@@ -170,7 +175,8 @@ export class Kcp {
 
   /**
    * Feeds one datagram. Returns 0, or like ikcp_input: -1 too short or a
-   * segment for another conv, -2 a `len` past the end, -3 an unknown command.
+   * segment for another conv, -2 a `len` past the end, -3 an unknown command,
+   * -4 (only with `strictMss`) a segment longer than this side's mss.
    * Segments before the bad one have already been applied, as in ikcp.
    */
   input(datagram: Uint8Array): number {
@@ -188,6 +194,7 @@ export class Kcp {
       offset += OVERHEAD;
       if (h.len > datagram.length - offset) return -2;
       if (!isKcpCommand(h.cmd)) return -3;
+      if (this.strictMss && h.len > this.mssSize) return -4;
 
       this.rmtWnd = h.wnd;
       this.snd.ackBelow(h.una);

@@ -77,6 +77,10 @@ export function testClusterEnv(name: string, extra: Record<string, string> = {})
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
+    // Every test client comes from 127.0.0.1: per-address limits would count them all as one
+    // client. limits.e2e.ts sets its own (and uses 127.0.0.2 for the neighbour).
+    COMET_MAX_CONNS_PER_IP: '0',
+    COMET_AUTH_RATE_PER_IP: '0',
     ...extra,
   };
   return { run, env };

@@ -8,6 +8,7 @@ import type { SessionUpdates } from '../logic/session-updates';
 import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
+import type { IpLimits } from '../limits/ip-limits';
 import type { ResumeGate } from './resume-gate';
 
 /** Room membership as the cluster sees it. */
@@ -33,6 +34,8 @@ export interface ConnectionContext {
   /** Orders a key's Disconnect and a resume of it on this comet. */
   resumeGate: ResumeGate;
   accepts: AcceptSets;
+  /** Per-address limits (connections, auth attempts), shared by every transport. */
+  ipLimits: IpLimits;
   metrics: CometMetrics;
   logger: Logger;
 }

@@ -12,6 +12,7 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines, TICK_MS } from './deadlines';
+import { IpLimits } from '../limits/ip-limits';
 import { ResumeGate } from './resume-gate';
 
 // Shared by the connection specs: a link that decodes what is written, and a connection wired to fakes.
@@ -71,6 +72,7 @@ export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<u
     sessionUpdates: { add: () => undefined },
     resumeGate: new ResumeGate(),
     accepts,
+    ipLimits: new IpLimits(config.limits.maxConnsPerIp, config.limits.authPerIp),
     acks: { add: (mid, device, stream, offset) => acked.push(`${mid} ${device} ${stream} ${offset}`) },
     metrics: new CometMetrics(new Registry()),
     logger: pino({ level: 'silent' }),

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
+import { Op } from '@imgate/protocol';
 import { Buckets } from '../bucket/buckets';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
@@ -14,6 +15,7 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines } from './deadlines';
+import { IpLimits } from '../limits/ip-limits';
 import { ResumeGate } from './resume-gate';
 
 /** Transports hand every new link here and get back the handler for its bytes. */
@@ -33,11 +35,18 @@ export class ConnectionService {
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, resumeGate: new ResumeGate(), acks, accepts: new AcceptSets(), metrics, logger };
+    const ipLimits = new IpLimits(config.limits.maxConnsPerIp, config.limits.authPerIp);
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, resumeGate: new ResumeGate(), acks, accepts: new AcceptSets(), ipLimits, metrics, logger };
   }
 
+  /** Every transport's new link: over the per-address limit it is told why (op 6) and closed. */
   accept(link: Link, framed: boolean): Connection {
-    return new Connection(link, this.ctx, framed);
+    const conn = new Connection(link, this.ctx, framed);
+    if (!conn.admit()) {
+      this.ctx.metrics.limited.inc({ limit: 'conns_per_ip' });
+      conn.close(`at most ${this.ctx.config.limits.maxConnsPerIp} connections per address`, Op.DisconnectReply, 'too_many_connections');
+    }
+    return conn;
   }
 
   /** Every open connection over one transport, authenticated or not (a snapshot, for shutdown). */

@@ -6,6 +6,8 @@ import type { Link, LinkHandler } from '../transport/link';
 import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
+import { ConnectionRates, type RatedKind } from '../limits/connection-rates';
+import { createsRoomPastLimit } from '../limits/room-limit';
 import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
 import { Grants } from './grants';
 import { resumeKeyOf } from './resume-gate';
@@ -22,12 +24,16 @@ const CHECKSUM = 1 << 2;
 const REGISTERED = 1 << 3;
 /** Opted in to reliable delivery (docs/delivery.md): op-27 pushes, ops 18/28/30. */
 const DELIVERY = 1 << 4;
+/** Counted in the per-address connection limit (released on close). */
+const IP_COUNTED = 1 << 5;
 
 /** gRPC codes by which logic refuses a client: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT. */
 const REFUSALS = new Set([16, 7, 3]);
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
 const MAX_ACCEPTS = 256;
+/** Business operations are 1000 up to the largest int32 (the upstream record's `operation`). */
+const MAX_BUSINESS_OP = 0x7fffffff;
 const EMPTY = new Uint8Array(0);
 
 /** State only some connections ever need, created on first use (an idle connection has none). */
@@ -41,6 +47,8 @@ interface OnDemandState {
   /** With reliable delivery: the device acks are recorded under, and ops 18/28/30. */
   device?: string;
   deliveryOps?: DeliveryOps;
+  /** Upstream and room-change buckets and refusal strikes, once it sent either. */
+  rates?: ConnectionRates;
   /** Room and operation limits from the token (docs/security.md); absent: none. */
   grants?: Grants;
 }
@@ -148,6 +156,13 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     return this.link.remoteAddress;
   }
 
+  /** Counts this connection against its address's limit; false when the address already holds the most. */
+  admit(): boolean {
+    if (!this.ctx.ipLimits.admit(this.clientIp)) return false;
+    this.flags |= IP_COUNTED;
+    return true;
+  }
+
   get closed(): boolean {
     return this.state === CLOSED;
   }
@@ -201,6 +216,10 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         if (p.checksum) this.flags |= CHECKSUM;
         // A line probe (the SDK times comets before it picks one): answered, the handshake deadline still runs.
         if (p.op === Op.Heartbeat) return void this.send(Op.HeartbeatReply, p.seq, int32Body(0));
+        if (!this.ctx.ipLimits.allowAuth(this.clientIp, this.nowMs())) {
+          this.ctx.metrics.limited.inc({ limit: 'auth_per_ip' });
+          return this.close('too many auth attempts from this address; retry later', Op.DisconnectReply, 'rate_limited');
+        }
         this.setState(AUTHENTICATING);
         void this.authenticate(p);
         return;
@@ -226,10 +245,13 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       settle?.(false);
       // Only logic's refusals end the client's retries (auth_failed); anything else (logic, Redis or
       // Kafka away, a deadline, an internal fault) is retryable: the SDK backs off and tries again.
-      const unavailable = !(isServiceError(err) && REFUSALS.has(err.code));
-      metrics.auth.inc({ result: unavailable ? 'unavailable' : 'rejected' });
+      // RESOURCE_EXHAUSTED: the user is at LOGIC_MAX_KEYS_PER_MID; retryable, like the per-address limit.
+      const exhausted = isServiceError(err) && err.code === 8;
+      const unavailable = !exhausted && !(isServiceError(err) && REFUSALS.has(err.code));
+      const code = unavailable ? 'unavailable' : exhausted ? 'too_many_connections' : 'auth_failed';
+      metrics.auth.inc({ result: unavailable ? 'unavailable' : exhausted ? 'limited' : 'rejected' });
       const reason = isServiceError(err) ? err.details : (err as Error).message;
-      this.close(unavailable ? `auth service unavailable (${reason})` : reason, Op.DisconnectReply, unavailable ? 'unavailable' : 'auth_failed');
+      this.close(unavailable ? `auth service unavailable (${reason})` : reason, Op.DisconnectReply, code);
       return;
     }
     metrics.auth.inc({ result: 'ok' });
@@ -252,6 +274,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       this.onDemand.device = reply.device;
     }
     deadlines.unwatch(this);
+    const roomRefused = this.roomId !== '' && createsRoomPastLimit(buckets, this.roomId, this.ctx.config.limits.maxRoomsTotal);
+    if (roomRefused) {
+      this.ctx.metrics.limited.inc({ limit: 'rooms_total' });
+      this.roomId = '';
+    }
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
     if (this.roomId) this.roomId = buckets.intern(this.roomId);
     // Rooms a resume restores are held to the (possibly new) token's grants too.
@@ -267,7 +294,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       jsonBody({
         mid: reply.mid,
         key: reply.key,
-        room_id: reply.roomId,
+        room_id: this.roomId,
         heartbeat: reply.heartbeatSec,
         heartbeat_min: reply.heartbeatMinSec,
         heartbeat_step: reply.heartbeatStepSec,
@@ -276,6 +303,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         ...this.link.authExtras?.(),
       }),
     );
+    if (roomRefused) this.sendError(p.seq, 'too_many_rooms', `room ${reply.roomId} not joined: this comet holds its most rooms`);
     if (reply.held?.length) deliverHeld(this, reply.held);
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport, ip: this.clientIp, resumed: reply.resumed || undefined }, 'authenticated');
     const early = this.onDemandState?.early;
@@ -292,20 +320,20 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         this.send(Op.HeartbeatReply, p.seq, int32Body(this.roomId ? this.ctx.rooms.online(this.roomId) : 0));
         return;
       case Op.ChangeRoom:
-        return void this.roomOps.change(p);
+        return this.limit(p.seq, 'room_ops') ? void this.roomOps.change(p) : undefined;
       case Op.JoinRoom:
-        return void this.roomOps.join(p);
+        return this.limit(p.seq, 'room_ops') ? void this.roomOps.join(p) : undefined;
       case Op.LeaveRoom:
-        return this.roomOps.leave(p);
+        return this.limit(p.seq, 'room_ops') ? this.roomOps.leave(p) : undefined;
       case Op.Sub:
       case Op.Unsub:
         return this.watch(p);
       case Op.Auth:
         return this.sendError(p.seq, 'already_authenticated', 'this connection is already authenticated');
       default:
-        if (p.op === Op.SendMsg || p.op >= 1000) return this.upstream(p.seq, p.op, p.body);
+        if (p.op === Op.SendMsg || (p.op >= 1000 && p.op <= MAX_BUSINESS_OP)) return this.upstream(p.seq, p.op, p.body);
         if (this.delivery && DeliveryOps.handles(p.op)) return this.deliveryOps.handle(p);
-        return this.sendError(p.seq, 'unsupported_operation', `operation ${p.op} is not supported from clients`);
+        return this.refuse(p.seq, 'operation_range', 'unsupported_operation', `operation ${p.op} is not supported from clients`);
     }
   }
 
@@ -331,6 +359,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
    * so they reach the queue in the order sent; op 5 answers each.
    */
   upstream(seq: number, operation: number, payload: Uint8Array, clientMsgId = ''): void {
+    if (!this.limit(seq, 'upstream')) return;
     if (this.grants?.sends(operation) === false) return this.sendError(seq, 'forbidden_operation', `sending operation ${operation} is not permitted by the token`);
     const state = this.onDemand;
     if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(seq, 'too_many_in_flight', 'wait for replies before sending more');
@@ -347,6 +376,29 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         state.upstreamDepth--;
       }
     });
+  }
+
+  // ---- limits (docs/security.md) --------------------------------------------------------------
+
+  private nowMs(): number {
+    return this.ctx.deadlines.now() * TICK_MS;
+  }
+
+  /** Takes a token from this connection's bucket of `kind`; without one the request is refused. */
+  private limit(seq: number, kind: RatedKind): boolean {
+    const rates = (this.onDemand.rates ??= new ConnectionRates(this.ctx.config.limits));
+    if (rates.allow(kind, this.nowMs())) return true;
+    this.refuse(seq, kind, 'rate_limited', `too many ${kind === 'upstream' ? 'messages' : 'room changes'}; slow down`);
+    return false;
+  }
+
+  /** Answers a refused request (op 22, the connection stays) and counts it; past its strikes the connection is closed. */
+  refuse(seq: number, limit: string, code: string, reason: string): void {
+    this.ctx.metrics.limited.inc({ limit });
+    const rates = (this.onDemand.rates ??= new ConnectionRates(this.ctx.config.limits));
+    if (rates.strike(this.nowMs())) return this.sendError(seq, code, reason);
+    this.ctx.metrics.limited.inc({ limit: 'strikes' });
+    this.close(`kept sending past its limits (last: ${reason})`, Op.DisconnectReply, 'rate_limited');
   }
 
   // ---- rooms (the membership index in buckets follows every change) ----------------------------
@@ -455,6 +507,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     deadlines.unwatch(this);
     accepts.release(this.accepts);
     this.accepts = AcceptSets.empty;
+    if (this.flags & IP_COUNTED) this.ctx.ipLimits.release(this.clientIp);
     metrics.connections.dec({ transport: this.link.transport });
     metrics.closed.inc({ reason });
     // A channel replaced by a newer one with the same key must not erase that one's session.

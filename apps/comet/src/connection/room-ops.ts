@@ -2,6 +2,7 @@ import { isServiceError } from '@imgate/common';
 import { Op, type Packet } from '@imgate/protocol';
 import type { Connection } from './connection';
 import { type ConnectionContext, ROOM_ID } from './connection-context';
+import { createsRoomPastLimit } from '../limits/room-limit';
 
 const utf8 = new TextDecoder();
 
@@ -22,6 +23,14 @@ export class RoomOps {
       return null;
     }
     return room;
+  }
+
+  /** A room new to this comet past COMET_MAX_ROOMS_TOTAL: refused (op 22), nothing changes. */
+  private overTotal(p: Packet, room: string): boolean {
+    const max = this.ctx.config.limits.maxRoomsTotal;
+    if (!createsRoomPastLimit(this.ctx.buckets, room, max)) return false;
+    this.conn.refuse(p.seq, 'rooms_total', 'too_many_rooms', `this comet holds its most rooms (${max}); ${room} is not one of them`);
+    return true;
   }
 
   /**
@@ -58,6 +67,7 @@ export class RoomOps {
       if (room && !conn.hasRoom(room) && conn.roomCount - (old ? 1 : 0) >= ctx.config.maxRooms) {
         return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
       }
+      if (room && !conn.hasRoom(room) && this.overTotal(p, room)) return;
       conn.moveMainRoom(room);
     }
     await ctx.rooms.ready(room ? [room] : []);
@@ -72,6 +82,7 @@ export class RoomOps {
     if (!(await this.permitted(p, room)) || conn.closed) return;
     if (!conn.hasRoom(room)) {
       if (conn.roomCount >= ctx.config.maxRooms) return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
+      if (this.overTotal(p, room)) return;
       conn.joinRoom(room);
     }
     await ctx.rooms.ready([room]);

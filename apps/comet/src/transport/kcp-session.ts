@@ -14,6 +14,8 @@ export interface KcpPeer {
 
 export interface KcpSessionOptions {
   window: number;
+  /** COMET_KCP_MTU: the largest datagram sent, and (less 24) the longest segment accepted. */
+  mtu: number;
   intervalMs: number;
   send(datagram: Uint8Array, to: KcpPeer): void;
   /** Asks the listener to flush this session soon (after a write or an input). */
@@ -60,6 +62,8 @@ export class KcpSession implements Link {
     // Low-latency settings on our side; the peer keeps whatever it chose (KCP does not need both to match).
     this.kcp.setNodelay(1, opts.intervalMs, 2, 1);
     this.kcp.setWndSize(opts.window, opts.window);
+    this.kcp.setMtu(opts.mtu);
+    this.kcp.strictMss = true;
     this.kcp.update(kcpNow());
     // Leave room so a message never needs as many fragments as a stock peer's receive window.
     this.chunk = this.kcp.mss * 100;

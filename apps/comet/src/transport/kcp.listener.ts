@@ -95,8 +95,9 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       session.remoteAddress = stamped.ip;
       session.remotePort = stamped.port;
     }
-    if (session.input(datagram) < 0) {
-      this.drop('bad_segment');
+    const rc = session.input(datagram);
+    if (rc < 0) {
+      this.drop(rc === -4 ? 'oversized_segment' : 'bad_segment');
       // A session whose very first datagram was bad never really existed.
       if (!session.handler) session.close('bad_segment');
     }
@@ -113,7 +114,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
       if (conv >= EXTENSION_CONV_MIN) this.socket?.send(encodeReconnect(conv), peer.port, peer.address);
       return void this.drop('unknown_conv');
     }
-    const { maxSessions, maxSessionsPerIp, window, intervalMs } = this.config.kcp;
+    const { maxSessions, maxSessionsPerIp, window, intervalMs, mtu } = this.config.kcp;
     if (!this.accepting) return void this.drop('draining');
     if (this.sessions.size >= maxSessions) return void this.drop('session_limit');
     const ipCount = this.perIp.get(peer.address) ?? 0;
@@ -121,6 +122,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     const session = new KcpSession(key, conv, { ip: peer.address, port: peer.port }, stamped?.ip ?? peer.address, stamped?.port ?? peer.port, {
       window,
       intervalMs,
+      mtu,
       send: (d, to) => this.sendTo(d, to),
       wake: (s) => this.wake(s),
       release: (s, reason) => this.release(s, reason),

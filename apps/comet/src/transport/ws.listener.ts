@@ -42,8 +42,8 @@ function cometSocketClass(metrics: CometMetrics, logger: Logger) {
       return 'ws';
     }
 
-    attach(conn: Connection, raw: Duplex, client: ProxyPeer): void {
-      this.conn = conn;
+    /** Before the connection exists: it reads the address (per-address limits) and may write at once (a refusal). */
+    attach(raw: Duplex, client: ProxyPeer): void {
       this.raw = raw;
       this.remoteAddress = client.address;
       this.remotePort = client.port;
@@ -168,7 +168,8 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private accept(ws: CometSocket, socket: Duplex, client: ProxyPeer): void {
-    ws.attach(this.connections.accept(ws, true), socket, client);
+    ws.attach(socket, client);
+    ws.conn = this.connections.accept(ws, true);
   }
 
   async onApplicationBootstrap(): Promise<void> {

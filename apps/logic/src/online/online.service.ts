@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { COMET_REGISTRY, type CometRegistry, ONLINE_REPOSITORY, type OnlineRepository, type OnlineSnapshot } from '@imgate/store';
 import { LOGGER, type Logger, RpcError } from '@imgate/common';
 import type { LogicConfig } from '../logic.config';
+import { LogicMetrics } from '../logic.metrics';
 import { LOGIC_CONFIG } from '../logic.tokens';
 
 const ROOM = /^[\x21-\x7e]{1,128}$/;
@@ -20,11 +21,15 @@ export class OnlineService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(COMET_REGISTRY) private readonly registry: CometRegistry,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: LogicMetrics,
   ) {}
 
   async renew(server: string, rooms: Record<string, number>, conns: number, ips: number): Promise<Record<string, number>> {
     const entries = Object.entries(rooms);
-    if (entries.length > 100_000) throw RpcError.invalid('too many rooms in one report');
+    if (entries.length > this.config.maxOnlineRooms) {
+      this.metrics.limited.inc({ limit: 'online_rooms' });
+      throw RpcError.invalid(`${entries.length} rooms in one report; at most ${this.config.maxOnlineRooms} (LOGIC_MAX_ONLINE_ROOMS)`);
+    }
     for (const [room, n] of entries) {
       if (!ROOM.test(room) || !Number.isInteger(n) || n < 0) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} or its count ${n} is malformed`);
     }

@@ -34,6 +34,17 @@ export class MemorySessionRepository implements SessionRepository {
     }
   }
 
+  async addBounded(mid: number, key: string, server: string, ttlSec: number, maxKeys: number): Promise<boolean> {
+    const keys = this.byMid.get(mid);
+    if (keys && !this.live(keys.get(key))) {
+      let held = 0;
+      for (const e of keys.values()) if (this.live(e)) held++;
+      if (held >= maxKeys) return false;
+    }
+    await this.add(mid, key, server, ttlSec);
+    return true;
+  }
+
   async refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean> {
     const entry = this.live(this.byKey.get(key));
     const own = mid > 0 ? this.live(this.byMid.get(mid)?.get(key)) : entry;

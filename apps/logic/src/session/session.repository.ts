@@ -2,6 +2,11 @@
 export interface SessionRepository {
   /** A new connection (auth): written unconditionally; clears a disconnect's tombstone for the key. */
   add(mid: number, key: string, server: string, ttlSec: number): Promise<void>;
+  /**
+   * `add` for a user (mid > 0) unless it already has `maxKeys` other keys: atomic, so concurrent
+   * connects cannot pass the bound together. False (nothing written) when refused.
+   */
+  addBounded(mid: number, key: string, server: string, ttlSec: number, maxKeys: number): Promise<boolean>;
   /** Extends the session's expiry; false when it had already expired (the caller restores it). */
   refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean>;
   /** `refresh` for many sessions of one comet in one round trip; one result per session, in order. */

@@ -25,7 +25,7 @@ function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const { resume, records, kicks } = memoryResume(config, clock, metrics);
   const { access } = accessFixture(config, clock, sessions);
   const service = new SessionService(new AuthService(config, logger), sessions, streams, config, logger, metrics, resume, access);
-  return { service, streams, records, kicks, clock };
+  return { service, streams, records, kicks, clock, sessions };
 }
 
 describe('SessionService.connect', () => {
@@ -73,5 +73,20 @@ describe('SessionService.connect', () => {
     for (const [o, reason] of [[{ device: 'x'.repeat(65) }, /device/], [{ device: 'two words' }, /device/], [{ delivery: 'yes' }, /delivery/]] as const) {
       await assert.rejects(service.connect('comet-a', body({ mid: 1, delivery: true, ...o }), ADDR), (err: RpcError) => err.code === GrpcStatus.INVALID_ARGUMENT && reason.test(err.message));
     }
+  });
+});
+
+describe('SessionService: LOGIC_MAX_KEYS_PER_MID', () => {
+  it('refuses a new key past the bound with RESOURCE_EXHAUSTED, lets a known key reconnect, and counts stale keys out', async () => {
+    const { service, sessions } = setup({ LOGIC_AUTH_MODE: 'dev', LOGIC_MAX_KEYS_PER_MID: '2' });
+    await service.connect('comet-a', body({ mid: 5, key: 'a' }), ADDR);
+    await service.connect('comet-a', body({ mid: 5, key: 'b' }), ADDR);
+    await assert.rejects(service.connect('comet-a', body({ mid: 5, key: 'c' }), ADDR), (err: RpcError) => err.code === GrpcStatus.RESOURCE_EXHAUSTED && /LOGIC_MAX_KEYS_PER_MID/.test(err.message));
+    await service.connect('comet-b', body({ mid: 5, key: 'b' }), ADDR);
+    await service.connect('comet-a', body({ mid: 6, key: 'c' }), ADDR);
+    // Key a's connection record moved away (its comet is gone): the user's entry for it is stale and pruned.
+    await sessions.add(0, 'a', 'comet-z', 60);
+    await service.connect('comet-a', body({ mid: 5, key: 'd' }), ADDR);
+    assert.deepEqual([...((await sessions.keysByMids([5])).get(5)?.keys() ?? [])].sort(), ['b', 'd']);
   });
 });

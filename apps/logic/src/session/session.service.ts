@@ -58,7 +58,7 @@ export class SessionService {
     const permissions = await this.access.admit(id);
     // The route and the record are independent writes: one round trip, not two.
     const [, resumeToken] = await Promise.all([
-      this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec),
+      this.store(id.mid, id.key, server),
       this.resume.record(
         {
           mid: id.mid,
@@ -102,6 +102,26 @@ export class SessionService {
     };
     // Without the opt-in (or with streams off) the reply is goim's, unchanged.
     return id.delivery && this.config.delivery.streams ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
+  }
+
+  /**
+   * Writes the session; with LOGIC_MAX_KEYS_PER_MID, a user at the bound first loses the keys whose
+   * connection is gone (no live key record, e.g. its comet died), and is refused if still at it.
+   */
+  private async store(mid: number, key: string, server: string): Promise<void> {
+    const { sessionTtlSec: ttl, maxKeysPerMid: max } = this.config;
+    if (mid <= 0 || max <= 0) return this.sessions.add(mid, key, server, ttl);
+    if (await this.sessions.addBounded(mid, key, server, ttl, max)) return;
+    await this.pruneStale(mid);
+    if (await this.sessions.addBounded(mid, key, server, ttl, max)) return;
+    this.metrics.limited.inc({ limit: 'keys_per_mid' });
+    throw new RpcError(GrpcStatus.RESOURCE_EXHAUSTED, `user ${mid} already has ${max} connections (LOGIC_MAX_KEYS_PER_MID)`);
+  }
+
+  private async pruneStale(mid: number): Promise<void> {
+    const keys = [...((await this.sessions.keysByMids([mid])).get(mid) ?? new Map<string, string>())];
+    const servers = await this.sessions.serversByKeys(keys.map(([k]) => k));
+    await Promise.all(keys.filter(([, server], i) => servers[i] !== server).map(([k, server]) => this.sessions.remove(mid, k, server)));
   }
 
   /** The current head of the client's user stream (mid > 0) and of its auth room's stream (if any). */
