@@ -14,7 +14,7 @@ function setup() {
   const metrics = new CometMetrics(registry);
   const sent: Array<{ d: Uint8Array; to: string }> = [];
   const session = new KcpSession(`${CONV}|10.0.0.1|1000`, CONV, { ip: '10.0.0.1', port: 1000 }, '10.0.0.1', 1000, {
-    window: 128, intervalMs: 10, send: () => undefined, wake: () => undefined, release: () => undefined,
+    window: 128, intervalMs: 10, mtu: 1400, send: () => undefined, wake: () => undefined, release: () => undefined,
   });
   session.authExtras();
   let limitReached = false;

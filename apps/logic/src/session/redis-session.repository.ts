@@ -7,13 +7,9 @@ const TOMBSTONE_SEC = 120;
 /** A comet is written to the session-servers index again after this long (one write per comet, not per connect). */
 const SERVER_NOTE_MS = 60_000;
 const PURGE_BATCH = 500;
-// Deletes only when the value is still ours: a late disconnect must not erase a newer session.
-const DEL_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const EXPIRE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0`;
 // Adds the key to the user's hash unless the hash already holds maxKeys others.
 const HSET_IF_ROOM = `if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('EXPIRE', KEYS[1], ARGV[4]) return 1`;
-const HDEL_IF_EQUAL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
 
 /**
  * Key layout (hash tags keep each command on one Redis Cluster slot; each script touches one slot):
@@ -69,7 +65,11 @@ export class RedisSessionRepository implements SessionRepository {
   async addBounded(mid: number, key: string, server: string, ttlSec: number, maxKeys: number): Promise<boolean> {
     const added = await this.redis.eval(HSET_IF_ROOM, 1, this.midKey(mid), key, server, maxKeys, ttlSec);
     if (added !== 1) return false;
-    await this.redis.set(this.connKey(key), server, 'EX', ttlSec);
+    // The rest of add(): the session itself, its tombstone cleared, the comet's index for the sweep.
+    const p = this.redis.pipeline();
+    p.set(this.connKey(key), server, 'EX', ttlSec).del(this.goneKey(key));
+    this.index(p, mid, key, server, ttlSec);
+    check(await p.exec());
     return true;
   }
 

@@ -205,6 +205,23 @@ describe('StreamTracker: epochs', () => {
     assert.deepEqual(t.position(U), { epoch: 200, offset: 1n });
   });
 
+  it('a live message deep into a new epoch resets to the epoch start and syncs the messages before it', () => {
+    const { t, clock } = tracker();
+    t.receive(msg(1));
+    const u = t.receive(msg(7, { epoch: 200 }));
+    assert.deepEqual([offsets(u), u.resets[0].to], [[], { epoch: 200, offset: 0n }]);
+    clock.t += 300;
+    assert.deepEqual(t.due(), [{ stream: U, epoch: 200, offset: 0n }]);
+  });
+
+  it('a sync reply of a new epoch resets to the epoch start and asks again from there', () => {
+    const { t } = tracker();
+    t.receive(msg(1));
+    const u = t.applySyncReply({ streams: [{ stream: U, status: 'ok', epoch: 300, head: 9n }] });
+    assert.deepEqual(u.resets.map((r) => [r.reason, r.to]), [['epoch_changed', { epoch: 300, offset: 0n }]]);
+    assert.deepEqual(u.sync, [{ stream: U, epoch: 300, offset: 0n }]);
+  });
+
   it('epoch 0 is "not known yet": the first real epoch replaces it without a reset', () => {
     const { t } = tracker();
     t.connected(new Map([[U, { epoch: 0, head: 0n }]]));
@@ -225,9 +242,11 @@ describe('StreamTracker: connections and positions', () => {
         ['r:new', { epoch: 6, head: 77n }],
       ]),
     );
-    assert.deepEqual(u.resets, [{ stream: R, reason: 'epoch_changed', from: { epoch: 1, offset: 5n }, to: { epoch: 2, offset: 30n }, dropped: 0 }]);
+    // A changed epoch is read from its start (everything in it is newer than what the client holds).
+    assert.deepEqual(u.resets, [{ stream: R, reason: 'epoch_changed', from: { epoch: 1, offset: 5n }, to: { epoch: 2, offset: 0n }, dropped: 0 }]);
     assert.deepEqual(u.sync, [
       { stream: U, epoch: 100, offset: 10n },
+      { stream: R, epoch: 2, offset: 0n },
       { stream: 'r:gone', epoch: 4, offset: 2n },
     ]);
     assert.deepEqual(t.position('r:new'), { epoch: 6, offset: 77n });

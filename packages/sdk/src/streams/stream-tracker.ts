@@ -115,7 +115,8 @@ export class StreamTracker {
     } else if (s.epoch !== m.epoch) {
       if (s.epoch === 0) s.epoch = m.epoch;
       else if (s.retired.includes(m.epoch)) return out;
-      else out.resets.push(this.reset(m.stream, s, { epoch: m.epoch, offset: m.offset - 1n }, 'epoch_changed'));
+      // Every message of a new epoch came after the server lost the old one: all of it is new here.
+      else out.resets.push(this.reset(m.stream, s, { epoch: m.epoch, offset: 0n }, 'epoch_changed'));
     }
     if (m.offset > s.head) s.head = m.offset;
     if (m.offset === s.delivered + 1n) {
@@ -150,10 +151,17 @@ export class StreamTracker {
       }
       s.askedAt = undefined;
       s.last = undefined;
-      if (r.status === 'lost' || (s.epoch !== r.epoch && s.epoch !== 0)) {
-        const reason = r.status === 'lost' ? 'lost' : 'epoch_changed';
-        out.resets.push(this.reset(r.stream, s, { epoch: r.epoch, offset: r.head }, reason));
+      if (r.status === 'lost') {
+        out.resets.push(this.reset(r.stream, s, { epoch: r.epoch, offset: r.head }, 'lost'));
         this.drain(s, out.messages);
+        continue;
+      }
+      if (s.epoch !== r.epoch && s.epoch !== 0) {
+        // A new epoch is read from its start: nothing in it can have reached this client yet.
+        out.resets.push(this.reset(r.stream, s, { epoch: r.epoch, offset: 0n }, 'epoch_changed'));
+        if (r.head > s.head) s.head = r.head;
+        this.drain(s, out.messages);
+        if (s.delivered < s.head && this.ask(s, true)) out.sync.push(positionOf(r.stream, s));
         continue;
       }
       s.epoch = r.epoch;
@@ -180,8 +188,13 @@ export class StreamTracker {
     for (const [name, h] of heads ?? []) {
       const s = this.streams.get(name);
       if (s === undefined) this.start(name, h.epoch, h.head);
-      else if ((s.epoch !== h.epoch && s.epoch !== 0) || h.head < s.delivered) {
-        out.resets.push(this.reset(name, s, { epoch: h.epoch, offset: h.head }, s.epoch !== h.epoch ? 'epoch_changed' : 'lost'));
+      else if (s.epoch !== h.epoch && s.epoch !== 0) {
+        // The server lost the stream's old history (e.g. Redis came back empty): read the new epoch from its start.
+        out.resets.push(this.reset(name, s, { epoch: h.epoch, offset: 0n }, 'epoch_changed'));
+        if (h.head > s.head) s.head = h.head;
+        this.drain(s, out.messages);
+      } else if (h.head < s.delivered) {
+        out.resets.push(this.reset(name, s, { epoch: h.epoch, offset: h.head }, 'lost'));
         this.drain(s, out.messages);
       } else {
         s.epoch = h.epoch;
