@@ -2,6 +2,7 @@ export * from './browser';
 export * from './cluster';
 export * from './embedded';
 export * from './jwt';
+export * from './pki';
 export * from './ports';
 export * from './processes';
 export * from './proto-client';
