@@ -8,6 +8,8 @@ export class LogicMetrics {
   readonly auth: Counter<'result'>;
   readonly queueWrite: Histogram<'topic'>;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  readonly apiRefused: Counter<'transport' | 'reason'>;
+  readonly peerRefused: Counter<'reason'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -21,5 +23,17 @@ export class LogicMetrics {
       registers,
     });
     this.grpc = grpcServerTimer(registry, 'logic');
+    this.apiRefused = new Counter({
+      name: 'imgate_logic_api_refused_total',
+      help: 'Push/online/admin API calls refused, by transport (http, grpc) and reason (missing_key, bad_key, browser_origin, cors_preflight, not_loopback)',
+      labelNames: ['transport', 'reason'],
+      registers,
+    });
+    this.peerRefused = new Counter({
+      name: 'imgate_logic_peer_refused_total',
+      help: 'Comet-only gRPC calls refused: the caller proved no comet identity, or acted as another comet (reason)',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 }

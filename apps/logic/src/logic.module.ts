@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
+import { HEALTH_WARNINGS, HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
 import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
 import { QUEUE_PRODUCER } from '@imgate/queue';
+import { GrpcCallers } from './api-auth/grpc-callers';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
 import { DeliveryController } from './delivery/delivery.http.controller';
@@ -10,7 +11,7 @@ import { DeliveryService } from './delivery/delivery.service';
 import { MessageIds } from './delivery/message-ids';
 import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
-import type { LogicConfig } from './logic.config';
+import { type LogicConfig, securityWarnings } from './logic.config';
 import type { LogicInfra } from './logic.infra';
 import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, NODE_LEASE, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
 import { LogicMetrics } from './logic.metrics';
@@ -45,6 +46,8 @@ export class LogicModule {
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
         OnlineService,
         { provide: READINESS, useValue: () => infra.ready() },
+        { provide: HEALTH_WARNINGS, useValue: securityWarnings(config) },
+        GrpcCallers,
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
         SessionService,

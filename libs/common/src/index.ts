@@ -9,3 +9,5 @@ export * from './health.http.controller';
 export * from './metrics';
 export * from './shutdown';
 export * from './role';
+export * from './secrets';
+export * from './trust';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_CLUSTER_SECRET } from './grpc-auth';
 import { TEST_API_KEY, TEST_JWT_SECRET, apiHeaders } from './jwt';
 import { freePorts } from './ports';
 import { RoleProcess, testOutputDir, waitHttpOk } from './processes';
@@ -29,11 +30,15 @@ export interface ClusterOptions {
   name: string;
   comets?: number;
   env?: Record<string, string>;
+  /** Settings for one comet only, given its id (e.g. its own certificate: COMET_GRPC_TLS_CERT/KEY). */
+  cometEnv?: (id: string) => Record<string, string>;
 }
 
 /**
  * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
  * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ * Logic requires TEST_API_KEY; the roles prove membership with TEST_CLUSTER_SECRET (or mTLS
+ * when the env names certificates, e.g. from makeTestPki).
  */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const run = `${opts.name}-${randomBytes(3).toString('hex')}`;
@@ -50,6 +55,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     LOGIC_AUTH_MODE: 'jwt',
     LOGIC_JWT_SECRET: TEST_JWT_SECRET,
     LOGIC_API_KEYS: TEST_API_KEY,
+    CLUSTER_SECRET: TEST_CLUSTER_SECRET,
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
@@ -73,6 +79,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         COMET_HTTP_PORT: String(http),
         COMET_KCP_PORT: String(kcp),
         COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+        ...opts.cometEnv?.(id),
       }, dir).start();
       started.push(proc);
       comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });

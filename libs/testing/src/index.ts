@@ -1,6 +1,7 @@
 export * from './browser';
 export * from './cluster';
 export * from './embedded';
+export * from './grpc-auth';
 export * from './jwt';
 export * from './pki';
 export * from './ports';
