@@ -68,7 +68,7 @@ describe('trust between roles: CLUSTER_SECRET', () => {
   });
 
   it('job’s proof is accepted: the same Deliver reaches the client (the refusals above were not for the request)', async () => {
-    const res = await callUnary(comet.Deliver, comet, { items: [{ push: { keys: [victimKey], operation: 1000, body: Buffer.from('real delivery') } }] }, 5_000, peerMetadata('job'));
+    const res = (await callUnary(comet.Deliver, comet, { items: [{ push: { keys: [victimKey], operation: 1000, body: Buffer.from('real delivery') } }] }, 5_000, peerMetadata('job'))) as { delivered: number };
     assert.equal(res.delivered, 1);
     assert.equal(bodyText(await victim.next((p) => p.op === 1000, 5_000)), 'real delivery');
   });

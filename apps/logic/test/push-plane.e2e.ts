@@ -95,7 +95,7 @@ describe('push plane: API keys on logic’s HTTP and gRPC API', () => {
       assert.equal(err.code, status.UNAUTHENTICATED);
       err = await grpcError(callUnary(grpc.Delivery, grpc, { mid }, 5_000));
       assert.equal(err.code, status.UNAUTHENTICATED);
-      const ok = await callUnary(grpc.PushMids, grpc, req, 5_000, apiMetadata(NEW_KEY));
+      const ok = (await callUnary(grpc.PushMids, grpc, req, 5_000, apiMetadata(NEW_KEY))) as { id: string };
       assert.match(String(ok.id), /^[1-9]\d*$/);
       await expectPush('over gRPC');
     } finally {
