@@ -15,7 +15,7 @@ const body = (o: object) => Buffer.from(JSON.stringify(o));
 
 function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const clock = { now: () => Date.UTC(2026, 5, 1) };
-  const config = loadLogicConfig(new Env(env));
+  const config = loadLogicConfig(new Env({ LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
   const streams = new MemoryStreamRepository(clock);
   const service = new SessionService(new AuthService(config, logger), new MemorySessionRepository(clock), streams, config, logger, new LogicMetrics(createMetricsRegistry()));
   return { service, streams };
