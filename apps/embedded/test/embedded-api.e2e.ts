@@ -73,7 +73,7 @@ describe('embedded default: push API and gRPC', () => {
     if (outside) assert.equal((await push(`http://${outside}:${port}`, apiHeaders())).status, 200);
   });
 
-  it('its roles’ gRPC takes only the process’s own members: the test secret, or none, is refused', async () => {
+  it('its roles’ gRPC takes only the process’s own members (the test secret, or none, is refused); gRPC pushes from this host need no key', async () => {
     const logicGrpc = Number(open.proc.env.LOGIC_GRPC_ADDR.split(':').pop());
     const cometGrpc = Number(open.proc.env.COMET_GRPC_PORT);
     assert.ok(logicGrpc > 0 && cometGrpc > 0);
@@ -85,6 +85,9 @@ describe('embedded default: push API and gRPC', () => {
       for (const md of [undefined, peerMetadata('job')]) {
         assert.equal((await grpcError(callUnary(comet.Kick, comet, { mids: [1], reason: 'x' }, 5_000, md))).code, status.UNAUTHENTICATED);
       }
+      // Push methods, unlike comet-only ones, take keyless calls from this host (as the HTTP API does).
+      const pushed = (await callUnary(logic.PushMids, logic, { mids: [1], operation: 1000, body: Buffer.from('x') }, 5_000)) as { id: string };
+      assert.match(String(pushed.id), /^[1-9]\d*$/);
       const token = Buffer.from(JSON.stringify({ mid: 1 }));
       assert.equal((await grpcError(callUnary(logic.Connect, logic, { server: 'any', token }, 5_000, peerMetadata('comet', 'any')))).code, status.UNAUTHENTICATED);
     } finally {
