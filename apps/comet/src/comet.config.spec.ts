@@ -28,6 +28,14 @@ describe('comet config', () => {
     assert.equal(hostPort('10.0.0.7', 3109), '10.0.0.7:3109');
   });
 
+  it('reads the trusted proxies as CIDRs and the PROXY protocol mode', () => {
+    const c = loadCometConfig(new Env({ COMET_TRUSTED_PROXIES: '127.0.0.1/32, fd00::/8,10.0.0.1', COMET_PROXY_PROTOCOL: 'required' }), 'box');
+    assert.deepEqual(c.proxy, { trusted: ['127.0.0.1/32', 'fd00::/8', '10.0.0.1'], protocol: 'required' });
+    assert.deepEqual(loadCometConfig(new Env({}), 'box').proxy, { trusted: [], protocol: 'optional' });
+    assert.throws(() => loadCometConfig(new Env({ COMET_TRUSTED_PROXIES: '127.0.0.1/40' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_TRUSTED_PROXIES');
+    assert.throws(() => loadCometConfig(new Env({ COMET_PROXY_PROTOCOL: 'always' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_PROXY_PROTOCOL');
+  });
+
   it('names the bad variable', () => {
     assert.throws(() => loadCometConfig(new Env({ CLUSTER_AUTH: 'none', COMET_KCP: 'perhaps' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_KCP');
     assert.throws(() => loadCometConfig(new Env({ CLUSTER_AUTH: 'none', COMET_PUBLIC_HOST: 'bad host!' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_PUBLIC_HOST');

@@ -1,5 +1,6 @@
-import { type ClusterTrust, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
+import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
 import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
+import { parseCidr } from './transport/trusted-proxies';
 
 export interface CometConfig {
   infra: InfraConfig;
@@ -39,6 +40,13 @@ export interface CometConfig {
   ackFlushMs: number;
   /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
   drainTimeoutMs: number;
+  /** Proxies (load balancers) in front of the TCP and WebSocket listeners. */
+  proxy: {
+    /** CIDRs whose PROXY protocol headers and X-Forwarded-For / Forwarded hops are believed. */
+    trusted: string[];
+    /** `required`: a trusted peer must send a PROXY header; `optional`: it may. */
+    protocol: 'optional' | 'required';
+  };
   kcp: {
     enabled: boolean;
     port: number;
@@ -59,6 +67,13 @@ const HOST = /^[A-Za-z0-9.:[\]-]{1,253}$/;
 /** host:port, with an IPv6 literal in brackets. */
 export function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function cidrList(env: Env, name: string): string[] {
+  const items = env.list(name, []);
+  const bad = items.find((c) => !parseCidr(c));
+  if (bad !== undefined) throw new ConfigError(name, `must be CIDRs such as 10.0.0.0/8 or fd00::/8, comma-separated (got "${bad}")`);
+  return items;
 }
 
 export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number; clusterSecret?: string } = { drainTimeoutMs: 30_000 }): CometConfig {
@@ -95,6 +110,10 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
     ackFlushMs: env.int('COMET_ACK_FLUSH_MS', 500, 10, 60_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
+    proxy: {
+      trusted: cidrList(env, 'COMET_TRUSTED_PROXIES'),
+      protocol: env.oneOf('COMET_PROXY_PROTOCOL', ['optional', 'required'] as const, 'optional'),
+    },
     kcp: {
       enabled: env.bool('COMET_KCP', true),
       port: kcpPort,

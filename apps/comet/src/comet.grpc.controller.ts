@@ -54,7 +54,8 @@ export class CometGrpcController implements OnApplicationBootstrap, OnApplicatio
       Rooms: u('Rooms', async () => ({ rooms: this.push.rooms() })),
       Kick: u('Kick', async (r) => {
         if (r.keys.length === 0 && r.mids.length === 0) throw RpcError.invalid('name keys or mids to kick');
-        return { closed: this.push.kick(r.keys, r.mids, r.code, r.reason.slice(0, 200)) };
+        if (r.codeName && !/^[a-z_]{1,32}$/.test(r.codeName)) throw RpcError.invalid('code_name must be 1-32 of [a-z_]');
+        return { closed: this.push.kick(r.keys, r.mids, r.code, r.reason.slice(0, 200), r.codeName) };
       }),
     };
   }

@@ -23,6 +23,7 @@ export class CometMetrics {
   roomCount: () => number = () => 0;
   readonly kcpDropped: Counter<'reason'>;
   readonly sessionRenewals: Counter<'result'>;
+  readonly proxyHeaders: Counter<'result'>;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -56,6 +57,12 @@ export class CometMetrics {
     this.sessionRenewals = new Counter({
       name: 'imgate_comet_session_renewals_total',
       help: 'Session refreshes sent to logic in batches, by result (renewed, restored after expiry, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.proxyHeaders = new Counter({
+      name: 'imgate_comet_proxy_headers_total',
+      help: 'PROXY protocol headers on TCP and WebSocket: accepted, local, absent (optional mode), missing (required mode), malformed, untrusted (refused), timeout',
       labelNames: ['result'],
       registers,
     });

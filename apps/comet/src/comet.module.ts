@@ -12,6 +12,7 @@ import { DrainService } from './drain.service';
 import { AckForwarder } from './logic/ack-forwarder';
 import { LogicClient } from './logic/logic.client';
 import { SessionRenewals } from './logic/session-renewals';
+import { SessionUpdates } from './logic/session-updates';
 import { CometMetrics } from './comet.metrics';
 import { OnlineReporter } from './online-reporter.service';
 import { PushService } from './push/push.service';
@@ -40,6 +41,7 @@ export class CometModule {
         AckForwarder,
         LogicClient,
         SessionRenewals,
+        SessionUpdates,
         Deadlines,
         OnlineReporter,
         ConnectionService,

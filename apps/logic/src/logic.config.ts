@@ -38,6 +38,8 @@ export interface LogicConfig {
   onlineRefreshMs: number;
   /** Reliable delivery (docs/delivery.md): history bounds per stream kind and the idempotency window. */
   delivery: DeliveryConfig;
+  /** Session resume (docs/protocol.md): how long a lost session can be taken back (0 = off), and pushes by key held meanwhile. */
+  resume: { windowSec: number; holdMax: number };
 }
 
 export interface DeliveryConfig {
@@ -93,6 +95,10 @@ export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 
       roomHistorySize: env.int('LOGIC_ROOM_HISTORY_SIZE', 300, 1, 100_000),
       roomHistoryTtlSec: env.int('LOGIC_ROOM_HISTORY_TTL_SEC', 3_600, 1, 90 * 86_400),
       idempotencyTtlSec: env.int('LOGIC_IDEMPOTENCY_TTL_SEC', 600, 1, 7 * 86_400),
+    },
+    resume: {
+      windowSec: env.int('LOGIC_RESUME_WINDOW_SEC', 60, 0, 3_600),
+      holdMax: env.int('LOGIC_RESUME_HOLD_MAX', 100, 0, 10_000),
     },
   };
   const { auth } = config;

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import { GrpcServer, LOGGER, type Logger, RpcError, serverCredentials, unary, type UnaryHandler } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
 import { GrpcCallers } from './api-auth/grpc-callers';
+import { ConnectionsService } from './connections/connections.service';
 import { DeliveryService } from './delivery/delivery.service';
 import type { LogicConfig } from './logic.config';
 import { LogicMetrics } from './logic.metrics';
@@ -33,6 +34,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly nodes: NodesService,
     private readonly online: OnlineService,
     private readonly delivery: DeliveryService,
+    private readonly connections: ConnectionsService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
@@ -48,7 +50,9 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     const comet = this.callers.comet.bind(this.callers);
     const api = this.callers.api.bind(this.callers);
     return {
-      Connect: u('Connect', (r, c) => this.sessions.connect(comet(c, r.server), r.token, r.clientIp)),
+      Connect: u('Connect', (r, c) =>
+        this.sessions.connect(comet(c, r.server), r.token, { clientIp: r.clientIp.slice(0, 64), clientPort: r.clientPort, transport: r.transport.slice(0, 8) }),
+      ),
       Disconnect: u('Disconnect', async (r, c) => ({ has: await this.sessions.disconnect(r.mid, r.key, comet(c, r.server)) })),
       Heartbeat: u('Heartbeat', async (r, c) => {
         await this.sessions.heartbeat(r.mid, r.key, comet(c, r.server));
@@ -71,6 +75,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         comet(c, r.server);
         return this.delivery.ack(r.acks);
       }),
+      UpdateSessions: u('UpdateSessions', async (r, c) => ({ updated: await this.connections.update(comet(c, r.server), r.sessions) })),
       PushRoom: u('PushRoom', (r, c) => {
         api(c);
         return this.push.pushRoom(r.room, r.operation, r.body, r.idempotencyKey);
@@ -90,6 +95,10 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Delivery: u('Delivery', (r, c) => {
         api(c);
         return this.delivery.delivery(r.mid);
+      }),
+      Connections: u('Connections', async (r, c) => {
+        api(c);
+        return { connections: await this.connections.list(r.mids) };
       }),
       Nodes: u('Nodes', async (_r, c) => {
         api(c);

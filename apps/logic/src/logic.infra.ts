@@ -1,6 +1,9 @@
 import type { Clock, Logger, RoleInfra } from '@imgate/common';
 import { type CometRegistry, createRedis, MemoryCometRegistry, type MemoryOnlineRepository, type OnlineRepository, RedisOnlineRepository, RedisCometRegistry } from '@imgate/store';
 import { KafkaProducer, type MemoryQueue, type QueueProducer } from '@imgate/queue';
+import type { ConnectionRecordRepository } from './connections/connection-record';
+import { MemoryConnectionRecordRepository } from './connections/memory-connection-record.repository';
+import { RedisConnectionRecordRepository } from './connections/redis-connection-record.repository';
 import type { AckRepository, AckSettings } from './delivery/ack.repository';
 import type { IdempotencyRepository } from './delivery/idempotency.repository';
 import { MemoryAckRepository } from './delivery/memory-ack.repository';
@@ -19,6 +22,8 @@ import type { SessionRepository } from './session/session.repository';
 /** The stores behind logic's interfaces, with their lifecycle. */
 export interface LogicInfra extends RoleInfra {
   sessions: SessionRepository;
+  /** Per connection: where and from which address (`/v1/connections`), and what a resume restores. */
+  connections: ConnectionRecordRepository;
   producer: QueueProducer;
   registry: CometRegistry;
   online: OnlineRepository;
@@ -58,6 +63,7 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
   let producing = false;
   return {
     sessions: new RedisSessionRepository(redis, infra.redisPrefix),
+    connections: new RedisConnectionRecordRepository(redis, infra.redisPrefix),
     producer,
     registry: new RedisCometRegistry(redis, infra.redisPrefix, infra.registryTtlMs, clock),
     online: new RedisOnlineRepository(redis, infra.redisPrefix, logger),
@@ -94,6 +100,7 @@ export function memoryInfra(
   history: StreamSettings = DEFAULT_STREAM_SETTINGS,
 ): LogicInfra & { sessions: MemorySessionRepository } {
   const sessions = new MemorySessionRepository(clock);
+  const connections = new MemoryConnectionRecordRepository(clock);
   const streams = new MemoryStreamRepository(clock, history);
   const acks = new MemoryAckRepository(streams, clock, ackSettings(history));
   const idempotency = new MemoryIdempotencyRepository(clock);
@@ -101,6 +108,7 @@ export function memoryInfra(
   let sweeper: NodeJS.Timeout | undefined;
   return {
     sessions,
+    connections,
     producer: queue,
     registry,
     online,
@@ -112,6 +120,7 @@ export function memoryInfra(
       await lease.start();
       sweeper = setInterval(() => {
         sessions.sweep();
+        connections.sweep();
         streams.sweep();
         acks.sweep();
         idempotency.sweep();

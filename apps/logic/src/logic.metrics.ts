@@ -6,6 +6,7 @@ import { Counter, Histogram } from 'prom-client';
 export class LogicMetrics {
   readonly pushes: Counter<'kind' | 'result'>;
   readonly auth: Counter<'result'>;
+  readonly resumes: Counter<'result'>;
   readonly queueWrite: Histogram<'topic'>;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
   readonly apiRefused: Counter<'transport' | 'reason'>;
@@ -15,6 +16,7 @@ export class LogicMetrics {
     const registers = [registry];
     this.pushes = new Counter({ name: 'imgate_logic_pushes_total', help: 'Push requests by kind (keys, mids, room, all) and result', labelNames: ['kind', 'result'], registers });
     this.auth = new Counter({ name: 'imgate_logic_auth_total', help: 'Connect (auth) results', labelNames: ['result'], registers });
+    this.resumes = new Counter({ name: 'imgate_logic_resumes_total', help: 'Session resume attempts: ok, refused (unknown, expired, used or another user\'s token)', labelNames: ['result'], registers });
     this.queueWrite = new Histogram({
       name: 'imgate_logic_queue_write_seconds',
       help: 'Time for the queue (Kafka) to acknowledge a write',

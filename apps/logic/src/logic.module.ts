@@ -6,6 +6,11 @@ import { QUEUE_PRODUCER } from '@imgate/queue';
 import { GrpcCallers } from './api-auth/grpc-callers';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
+import { CometKicker } from './connections/comet-kicker';
+import { CONNECTION_RECORDS } from './connections/connection-record';
+import { ConnectionsController } from './connections/connections.http.controller';
+import { ConnectionsService } from './connections/connections.service';
+import { ResumeService } from './connections/resume.service';
 import { DeliveryController } from './delivery/delivery.http.controller';
 import { DeliveryService } from './delivery/delivery.service';
 import { MessageIds } from './delivery/message-ids';
@@ -31,12 +36,13 @@ export class LogicModule {
     const { config, infra } = deps;
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, HealthController, MetricsController, DemoController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         ...roleProviders(deps),
         LogicMetrics,
         { provide: SESSION_REPOSITORY, useValue: infra.sessions },
+        { provide: CONNECTION_RECORDS, useValue: infra.connections },
         { provide: STREAM_REPOSITORY, useValue: infra.streams },
         { provide: ACK_REPOSITORY, useValue: infra.acks },
         { provide: IDEMPOTENCY_REPOSITORY, useValue: infra.idempotency },
@@ -50,6 +56,9 @@ export class LogicModule {
         GrpcCallers,
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
+        CometKicker,
+        ResumeService,
+        ConnectionsService,
         SessionService,
         MessageIds,
         PushService,

@@ -116,7 +116,7 @@ describe('trust between roles: mTLS', () => {
     err = await grpcError(callUnary(l.Disconnect, l, { server: cluster.comets[1].id, mid: 9301, key: clientKey }, 5_000));
     assert.equal(err.code, status.PERMISSION_DENIED);
     assert.match(err.details, /is not the caller's comet id/);
-    // logic's certificate may kick on a comet (the kick slice's path); here an empty kick is only validated.
+    // logic's certificate may kick on a comet (logic kicks a resumed session's old connection); an empty kick is only validated.
     c = cometAs(creds(pki.logic));
     assert.equal((await grpcError(callUnary(c.Kick, c, {}, 5_000))).code, status.INVALID_ARGUMENT);
 

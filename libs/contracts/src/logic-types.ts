@@ -21,3 +21,10 @@ export type { RenewOnlineReq, RenewOnlineReq__Output } from './generated/imgate/
 export type { RenewSessionsReply, RenewSessionsReply__Output } from './generated/imgate/logic/RenewSessionsReply';
 export type { RenewSessionsReq, RenewSessionsReq__Output } from './generated/imgate/logic/RenewSessionsReq';
 export type { SessionRef, SessionRef__Output } from './generated/imgate/logic/SessionRef';
+export type { ConnectionInfo, ConnectionInfo__Output } from './generated/imgate/logic/ConnectionInfo';
+export type { ConnectionsReply, ConnectionsReply__Output } from './generated/imgate/logic/ConnectionsReply';
+export type { ConnectionsReq, ConnectionsReq__Output } from './generated/imgate/logic/ConnectionsReq';
+export type { HeldPush, HeldPush__Output } from './generated/imgate/logic/HeldPush';
+export type { SessionUpdate, SessionUpdate__Output } from './generated/imgate/logic/SessionUpdate';
+export type { UpdateSessionsReply, UpdateSessionsReply__Output } from './generated/imgate/logic/UpdateSessionsReply';
+export type { UpdateSessionsReq, UpdateSessionsReq__Output } from './generated/imgate/logic/UpdateSessionsReq';

@@ -9,3 +9,4 @@ export * from './processes';
 export * from './proto-client';
 export * from './metrics';
 export * from './tcp-proxy';
+export * from './haproxy';

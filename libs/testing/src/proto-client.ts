@@ -20,6 +20,10 @@ import { CMD_FIN, CMD_KICK, CMD_RECONNECT, decodeControl, encodeFin, encodeNew, 
 
 export interface ProtoClientOptions {
   checksum?: boolean;
+  /** Connect from this local address (e.g. 127.0.0.5: a distinct client IP on loopback). */
+  localAddress?: string;
+  /** WebSocket only: extra headers on the upgrade request (X-Forwarded-For, Forwarded). */
+  headers?: Record<string, string>;
 }
 
 /** The op-8 reply; `delivery` only for a client that opted in (`"delivery": true` in op 7). */
@@ -29,6 +33,10 @@ export interface AuthReply {
   room_id: string;
   heartbeat: number;
   delivery?: { device: string; streams: Record<string, { epoch: number; head: string }> };
+  /** Session resume (docs/protocol.md): the token for the next auth, its window, and whether this auth resumed one. */
+  resume?: string;
+  resume_ttl?: number;
+  resumed?: boolean;
 }
 
 type Waiter = { match: (p: Packet) => boolean; resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -58,7 +66,7 @@ export class ProtoClient {
 
   static tcp(port: number, opts: ProtoClientOptions = {}, host = '127.0.0.1'): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const socket: Socket = connect({ port, host, noDelay: true });
+      const socket: Socket = connect({ port, host, noDelay: true, localAddress: opts.localAddress });
       const client = new ProtoClient({ write: (b) => socket.write(b), end: () => socket.destroy() }, opts.checksum ?? false);
       const decoder = new StreamDecoder();
       socket.on('data', (chunk) => decoder.push(Uint8Array.from(chunk)).forEach((p) => client.deliver(p)));
@@ -132,7 +140,7 @@ export class ProtoClient {
 
   static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, { localAddress: opts.localAddress, headers: opts.headers });
       ws.binaryType = 'nodebuffer';
       const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
       // A message may hold several packets back to back (a batch, as goim sends it).

@@ -33,5 +33,6 @@ export function connectedEvent(reply: Record<string, unknown>, link: Link, sent:
     room: typeof reply.room_id === 'string' ? reply.room_id : sent.room,
     transport: link.kind,
     heartbeatMs,
+    resumed: reply.resumed === true,
   };
 }

@@ -55,7 +55,7 @@ describe('ImgateClient', () => {
     assert.equal(s.client.state, 'connecting');
     link.acceptAuth({ key: 'k1' });
     const info = await started;
-    assert.deepEqual(info, { mid: 7, key: 'k1', node: 'ws://a/sub', nodeId: 'ws://a/sub', room: 'live://1', transport: 'ws', heartbeatMs: 60_000 });
+    assert.deepEqual(info, { mid: 7, key: 'k1', node: 'ws://a/sub', nodeId: 'ws://a/sub', room: 'live://1', transport: 'ws', heartbeatMs: 60_000, resumed: false });
     assert.equal(s.client.state, 'open');
     // An op 2 right away fetches the count; its op 3 reply carries it.
     const probe = link.lastSent(Op.Heartbeat);

@@ -11,6 +11,7 @@ import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
 import { type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
 import type { FetchLike, ImgateClientOptions } from './options.js';
 import { parseReason, PendingRequests } from './requests.js';
+import { ResumeState } from './resume.js';
 import { type AuthSnapshot, formatOps, SessionState } from './session-state.js';
 import { type Clock, type TimerHandle, type Timers, systemClock, systemTimers } from './timers.js';
 import { Delivery } from './streams/delivery.js';
@@ -58,6 +59,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private moveHint = false;
   private waiters: Array<{ resolve: (info: ConnectedEvent) => void; reject: (err: ImgateError) => void }> = [];
   private unwatchNetwork: (() => void) | undefined;
+  private readonly resume: ResumeState;
 
   constructor(protected readonly options: ImgateClientOptions) {
     super();
@@ -72,6 +74,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
       if (this.link) this.drop(this.link, 'heartbeat_timeout', reason);
     });
     this.backoff = new Backoff(options.backoff, options.random);
+    this.resume = new ResumeState(this.clock, options.resume !== false);
     this.nodes = new NodeList(options.nodeSkipMs ?? 30_000);
     this.staticNodes = (options.nodes ?? []).map(parseNodeUrl);
     this.nodes.set(this.staticNodes);
@@ -217,11 +220,12 @@ export abstract class Connector extends Emitter<ClientEvents> {
   private onOpen(link: Link): void {
     if (link !== this.link) return;
     this.sent = this.session.snapshot();
-    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token, this.delivery?.authFields()));
+    link.send(Op.Auth, this.pending.nextSeq(), authBody(this.sent, this.options, this.token, { ...this.delivery?.authFields(), ...this.resume.authFields() }));
   }
 
   private onAuthReply(link: Link, p: Packet): void {
     const reply = authReply(p.body);
+    this.resume.accepted(reply);
     this.timers.clearTimeout(this.connectTimer);
     this.retire();
     this.status = 'open';
@@ -328,6 +332,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.timers.clearTimeout(this.connectTimer);
     this.heartbeats.stop();
     this.delivery?.disconnected();
+    if (how.fatal) this.resume.forget();
+    else this.resume.lost();
     const wasOpen = this.status === 'open';
     const now = this.clock.now();
     this.info = undefined;

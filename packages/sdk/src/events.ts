@@ -12,6 +12,8 @@ export interface ConnectedEvent {
   transport: TransportKind;
   /** The heartbeat interval in force, ms. */
   heartbeatMs: number;
+  /** The server resumed the earlier session (same key, rooms and operations). */
+  resumed: boolean;
 }
 
 /** A packet the server pushed: business operations (≥ 1000) and any operation the SDK does not handle itself. */

@@ -55,6 +55,11 @@ export interface ImgateClientOptions {
    * and `offset`, a reconnect recovers what was missed, send() is idempotent. Default off.
    */
   delivery?: boolean | DeliveryOptions;
+  /**
+   * Session resume: after a lost link, reconnect with the same key, rooms and operations (on any
+   * comet), the server closing the old connection. Default on; the server decides the window.
+   */
+  resume?: boolean;
   heartbeat?: HeartbeatOptions;
   backoff?: BackoffOptions;
   /** Time for a request's reply (send, changeRoom, …), ms. Default 10000. */

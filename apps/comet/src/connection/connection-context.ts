@@ -4,9 +4,11 @@ import type { CometConfig } from '../comet.config';
 import type { AckForwarder } from '../logic/ack-forwarder';
 import type { LogicClient } from '../logic/logic.client';
 import type { SessionRenewals } from '../logic/session-renewals';
+import type { SessionUpdates } from '../logic/session-updates';
 import type { CometMetrics } from '../comet.metrics';
 import type { AcceptSets } from './accept-sets';
 import type { Deadlines } from './deadlines';
+import type { ResumeGate } from './resume-gate';
 
 /** Room membership as the cluster sees it. */
 export interface ClusterRooms {
@@ -26,6 +28,10 @@ export interface ConnectionContext {
   rooms: ClusterRooms;
   deadlines: Pick<Deadlines, 'now' | 'watch' | 'unwatch'>;
   renewals: Pick<SessionRenewals, 'add'>;
+  /** Room and operation changes, for the session record logic keeps (resume, /v1/connections). */
+  sessionUpdates: Pick<SessionUpdates, 'add'>;
+  /** Orders a key's Disconnect and a resume of it on this comet. */
+  resumeGate: ResumeGate;
   accepts: AcceptSets;
   metrics: CometMetrics;
   logger: Logger;

@@ -12,12 +12,14 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines, TICK_MS } from './deadlines';
+import { ResumeGate } from './resume-gate';
 
 // Shared by the connection specs: a link that decodes what is written, and a connection wired to fakes.
 
 export class FakeLink implements Link {
   readonly transport = 'tcp' as const;
   readonly remoteAddress = '10.1.2.3';
+  readonly remotePort = 40_000;
   packets: Packet[] = [];
   pendingBytes = 0;
   ended = false;
@@ -66,6 +68,8 @@ export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<u
     buckets,
     deadlines,
     renewals,
+    sessionUpdates: { add: () => undefined },
+    resumeGate: new ResumeGate(),
     accepts,
     acks: { add: (mid, device, stream, offset) => acked.push(`${mid} ${device} ${stream} ${offset}`) },
     metrics: new CometMetrics(new Registry()),

@@ -6,6 +6,7 @@ import { COMET_CONFIG } from '../comet.tokens';
 import { AckForwarder } from '../logic/ack-forwarder';
 import { LogicClient } from '../logic/logic.client';
 import { SessionRenewals } from '../logic/session-renewals';
+import { SessionUpdates } from '../logic/session-updates';
 import { CometMetrics } from '../comet.metrics';
 import { OnlineReporter } from '../online-reporter.service';
 import type { Link } from '../transport/link';
@@ -13,6 +14,7 @@ import { AcceptSets } from './accept-sets';
 import { Connection } from './connection';
 import type { ConnectionContext } from './connection-context';
 import { Deadlines } from './deadlines';
+import { ResumeGate } from './resume-gate';
 
 /** Transports hand every new link here and get back the handler for its bytes. */
 @Injectable()
@@ -27,10 +29,11 @@ export class ConnectionService {
     private readonly deadlines: Deadlines,
     renewals: SessionRenewals,
     acks: AckForwarder,
+    sessionUpdates: SessionUpdates,
     metrics: CometMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, acks, accepts: new AcceptSets(), metrics, logger };
+    this.ctx = { config, buckets, logic, rooms, deadlines, renewals, sessionUpdates, resumeGate: new ResumeGate(), acks, accepts: new AcceptSets(), metrics, logger };
   }
 
   accept(link: Link, framed: boolean): Connection {

@@ -7,6 +7,8 @@ import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
 import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
+import { resumeKeyOf } from './resume-gate';
+import { deliverHeld, restoreRooms, resumeFields } from './resume-ops';
 import { RoomOps } from './room-ops';
 
 // `flags`: the state in the low two bits, then one bit each.
@@ -119,6 +121,19 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     return this.link.transport;
   }
 
+  /**
+   * The client's real address: behind a trusted proxy (PROXY protocol, X-Forwarded-For) or KCP
+   * relay, the one it vouched for. What logic, online counts, per-IP limits, logs and metrics use.
+   */
+  get clientIp(): string {
+    return this.link.remoteAddress;
+  }
+
+  get clientPort(): number {
+    return this.link.remotePort;
+  }
+
+  /** The same as `clientIp` (the Channel interface's name). */
   get remoteAddress(): string {
     return this.link.remoteAddress;
   }
@@ -191,9 +206,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private async authenticate(p: Packet): Promise<void> {
     const { logic, metrics, buckets, rooms, logger, deadlines } = this.ctx;
     let reply;
+    const resumeKey = resumeKeyOf(p.body);
+    const settle = resumeKey ? await this.ctx.resumeGate.beforeResume(resumeKey) : undefined;
     try {
-      reply = await logic.connect(p.body, this.link.remoteAddress);
+      reply = await logic.connect(p.body, { clientIp: this.clientIp, clientPort: this.clientPort, transport: this.link.transport });
     } catch (err) {
+      settle?.(false);
       const unavailable = isServiceError(err) && (err.code === 14 || err.code === 4);
       metrics.auth.inc({ result: unavailable ? 'unavailable' : 'rejected' });
       const reason = isServiceError(err) ? err.details : (err as Error).message;
@@ -201,6 +219,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       return;
     }
     metrics.auth.inc({ result: 'ok' });
+    settle?.(reply.resumed && reply.key === resumeKey && !this.closed);
     if (this.closed) {
       // The client left while logic was answering: undo the session logic just wrote.
       logic.disconnect(reply.mid, reply.key).catch(() => undefined);
@@ -219,6 +238,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     deadlines.unwatch(this);
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
     if (this.roomId) this.roomId = buckets.intern(this.roomId);
+    if (reply.resumed) restoreRooms(this, reply.rooms ?? [], this.ctx.config.maxRooms);
     // Two missed heartbeats plus some slack for a slow network.
     this.timeoutTicks = ticksOf(reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000));
     this.lastSeen = this.refreshedAt = deadlines.now();
@@ -235,9 +255,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         heartbeat_min: reply.heartbeatMinSec,
         heartbeat_step: reply.heartbeatStepSec,
         ...(reply.delivery ? { delivery: authDeliveryBlock(reply) } : {}),
+        ...resumeFields(reply),
       }),
     );
-    logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport }, 'authenticated');
+    if (reply.held?.length) deliverHeld(this, reply.held);
+    logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport, ip: this.clientIp, resumed: reply.resumed || undefined }, 'authenticated');
     const early = this.onDemandState?.early;
     if (!early) return;
     this.onDemandState!.early = undefined;
@@ -280,6 +302,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     const shared = this.ctx.accepts.acquire(next);
     this.ctx.accepts.release(this.accepts);
     this.accepts = shared;
+    this.ctx.sessionUpdates.add(this);
     this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
   }
 
@@ -325,6 +348,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   moveMainRoom(room: string): void {
     const { buckets } = this.ctx;
     if (room === this.roomId) return;
+    this.roomsChanged();
     if (this.roomId) buckets.leave(this, this.roomId);
     this.roomId = '';
     if (!room) return;
@@ -335,16 +359,23 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.roomId = buckets.intern(room);
   }
 
+  /** Logic's session record follows room changes made after auth (resume, /v1/connections). */
+  private roomsChanged(): void {
+    if (this.isOpen) this.ctx.sessionUpdates.add(this);
+  }
+
   /** Op 23: one more room. */
   joinRoom(room: string): void {
     if (this.hasRoom(room)) return;
     (this.extraRooms ??= new Set()).add(room);
     this.ctx.buckets.join(this, room);
+    this.roomsChanged();
   }
 
   /** Op 25: leave a room (the main one too). */
   leaveRoom(room: string): void {
     if (!this.hasRoom(room)) return;
+    this.roomsChanged();
     if (room === this.roomId) this.roomId = '';
     else {
       this.extraRooms!.delete(room);
@@ -407,8 +438,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     metrics.closed.inc({ reason });
     // A channel replaced by a newer one with the same key must not erase that one's session.
     if ((this.flags & REGISTERED) === 0 || !buckets.remove(this)) return;
-    logic.disconnect(this.mid, this.key).catch((err: unknown) => {
-      logger.warn({ key: this.key, err: (err as Error).message }, 'disconnect not recorded in logic');
-    });
+    const { mid, key } = this;
+    this.ctx.resumeGate.disconnect(key, () =>
+      logic.disconnect(mid, key).catch((err: unknown) => {
+        logger.warn({ key, err: (err as Error).message }, 'disconnect not recorded in logic');
+      }),
+    );
   }
 }

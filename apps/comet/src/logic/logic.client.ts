@@ -34,8 +34,13 @@ export class LogicClient implements OnApplicationShutdown {
     this.server = config.id;
   }
 
-  connect(token: Uint8Array, clientIp: string): Promise<logic.ConnectReply__Output> {
-    return callUnary(this.client.Connect, this.client, { server: this.server, token, clientIp }, this.timeout);
+  connect(token: Uint8Array, client: { clientIp: string; clientPort: number; transport: string }): Promise<logic.ConnectReply__Output> {
+    return callUnary(this.client.Connect, this.client, { server: this.server, token, ...client }, this.timeout);
+  }
+
+  /** Rooms and accepted operations of connections that changed them. */
+  updateSessions(sessions: logic.SessionUpdate[]): Promise<logic.UpdateSessionsReply__Output> {
+    return callUnary(this.client.UpdateSessions, this.client, { server: this.server, sessions }, this.timeout);
   }
 
   disconnect(mid: number, key: string): Promise<logic.DisconnectReply__Output> {

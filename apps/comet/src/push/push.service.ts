@@ -127,10 +127,11 @@ export class PushService implements OnApplicationShutdown {
     return delivered;
   }
 
-  kick(keys: string[], mids: number[], code: number, reason: string): number {
+  /** `codeName`: the op-21 code clients see (e.g. `replaced`); else the numeric code as text. */
+  kick(keys: string[], mids: number[], code: number, reason: string, codeName = ''): number {
     const channels = new Set(keys.map((k) => this.buckets.channel(k)).filter((c) => c !== undefined));
     for (const mid of mids) for (const ch of this.buckets.byMid(mid)) channels.add(ch);
-    for (const ch of channels) ch.close(reason || 'kicked', Op.Kick, String(code));
+    for (const ch of channels) ch.close(reason || 'kicked', Op.Kick, codeName || String(code));
     return channels.size;
   }
 

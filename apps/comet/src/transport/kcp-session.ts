@@ -35,6 +35,7 @@ export class KcpSession implements Link {
     readonly peerIp: string,
     /** The client's address: the peer's, or the one a trusted relay stamped. */
     public remoteAddress: string,
+    public remotePort: number,
     private readonly opts: KcpSessionOptions,
   ) {
     this.extensions = conv >= EXTENSION_CONV_MIN;

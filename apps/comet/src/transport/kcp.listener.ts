@@ -51,14 +51,14 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     const cmd = msg[4];
     const key = `${conv}|${peer.address}|${peer.port}`;
     let datagram: Uint8Array = msg;
-    let stamped: string | undefined;
+    let stamped: { ip: string; port: number } | undefined;
     if (isExtensionCommand(cmd)) {
       if (cmd === CMD_FIN) return this.sessions.get(key)?.close('fin');
       if (cmd !== CMD_NEW) return this.drop('unexpected_command');
       const nm = decodeNew(msg);
       if (!nm) return this.drop('bad_new');
       if (!this.trusted.has(peer.address)) return this.drop('untrusted_new');
-      stamped = nm.ip;
+      stamped = { ip: nm.ip, port: nm.port };
       datagram = nm.rest;
       if (datagram.length === 0) return;
     }
@@ -66,7 +66,10 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (!session) {
       session = this.open(key, conv, datagram, peer, stamped);
       if (!session) return;
-    } else if (stamped) session.remoteAddress = stamped;
+    } else if (stamped) {
+      session.remoteAddress = stamped.ip;
+      session.remotePort = stamped.port;
+    }
     if (session.input(datagram) < 0) {
       this.drop('bad_segment');
       // A session whose very first datagram was bad never really existed.
@@ -75,7 +78,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Only a fresh conversation (its first segment is PUSH sn 0, una 0) may open a session. */
-  private open(key: string, conv: number, datagram: Uint8Array, peer: RemoteInfo, stamped?: string): KcpSession | undefined {
+  private open(key: string, conv: number, datagram: Uint8Array, peer: RemoteInfo, stamped?: { ip: string; port: number }): KcpSession | undefined {
     const view = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
     const fresh = view.length >= HEADER && view[4] === CMD_PUSH && view.readUInt32LE(12) === 0 && view.readUInt32LE(16) === 0;
     if (!fresh) {
@@ -88,7 +91,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sessions.size >= maxSessions) return void this.drop('session_limit');
     const ipCount = this.perIp.get(peer.address) ?? 0;
     if (ipCount >= maxSessionsPerIp) return void this.drop('address_limit');
-    const session = new KcpSession(key, conv, peer.address, stamped ?? peer.address, {
+    const session = new KcpSession(key, conv, peer.address, stamped?.ip ?? peer.address, stamped?.port ?? peer.port, {
       window,
       intervalMs,
       send: (d) => this.socket?.send(d, peer.port, peer.address),

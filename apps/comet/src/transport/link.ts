@@ -8,7 +8,10 @@ export type TransportName = 'tcp' | 'ws' | 'kcp';
  */
 export interface Link {
   readonly transport: TransportName;
+  /** The client's real address: behind a trusted proxy or relay, the one it vouched for. */
   readonly remoteAddress: string;
+  /** The client's port (0 when a forwarding header did not say). */
+  readonly remotePort: number;
   /** Writes a prepared message in this transport's wire form. */
   write(out: Outbound, checksum: boolean): void;
   readonly pendingBytes: number;

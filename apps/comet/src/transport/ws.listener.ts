@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@imgate/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { CometConfig } from '../comet.config';
@@ -10,6 +11,8 @@ import { ConnectionService } from '../connection/connection.service';
 import { CometMetrics } from '../comet.metrics';
 import type { Outbound } from '../push/outbound';
 import type { Link } from './link';
+import { ProxyGate } from './proxy-gate';
+import type { ProxyPeer } from './trusted-proxies';
 
 const ignore = (): void => undefined;
 
@@ -33,15 +36,17 @@ function cometSocketClass(metrics: CometMetrics, logger: Logger) {
     conn: Connection | undefined = undefined;
     raw: Duplex | undefined = undefined;
     remoteAddress = '';
+    remotePort = 0;
 
     get transport(): 'ws' {
       return 'ws';
     }
 
-    attach(conn: Connection, raw: Duplex, remoteAddress: string): void {
+    attach(conn: Connection, raw: Duplex, client: ProxyPeer): void {
       this.conn = conn;
       this.raw = raw;
-      this.remoteAddress = remoteAddress;
+      this.remoteAddress = client.address;
+      this.remotePort = client.port;
     }
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {
@@ -89,11 +94,26 @@ function cometSocketClass(metrics: CometMetrics, logger: Logger) {
 
 type CometSocket = InstanceType<ReturnType<typeof cometSocketClass>>;
 
-/** WebSocket on /sub: binary messages each holding whole packets. */
+function header(req: IncomingMessage, name: 'forwarded' | 'x-forwarded-for'): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * WebSocket on /sub: binary messages each holding whole packets. With COMET_TRUSTED_PROXIES a
+ * plain TCP listener goes first, reads the PROXY header of trusted peers (refusing one from
+ * anyone else), and hands the socket to the HTTP server; X-Forwarded-For / Forwarded on the
+ * upgrade are believed from trusted peers only.
+ */
 @Injectable()
 export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
+  private readonly gate: ProxyGate;
+  /** With trusted proxies: the listening socket in front of the HTTP server. */
+  private readonly front: TcpServer | undefined;
+  /** The client address a PROXY header gave for a socket. */
+  private readonly viaProxy = new WeakMap<object, ProxyPeer>();
 
   constructor(
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
@@ -109,6 +129,8 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
       clientTracking: false,
       WebSocket: cometSocketClass(metrics, logger),
     });
+    this.gate = new ProxyGate({ ...config.proxy, timeoutMs: config.handshakeTimeoutMs, counter: metrics.proxyHeaders });
+    if (config.proxy.trusted.length) this.front = createTcpServer((socket) => this.screen(socket));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/sub') {
@@ -120,28 +142,48 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  /** Kept apart from the request handler so no closure that lives with the socket holds the request. */
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const remote = req.socket.remoteAddress ?? '';
-    // ws listens for socket errors from here on (and after the upgrade, through the WebSocket).
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws as CometSocket, socket, remote));
+  /** Front listener: the PROXY header first (trusted peers), then HTTP sees the rest of the bytes. */
+  private screen(socket: Socket): void {
+    socket.on('error', ignore);
+    // The HTTP server reads the socket's handle directly (unshifted bytes would never reach it), but
+    // it also parses what the socket emits as 'data': the bytes already read go in that way.
+    const toHttp = (head: Buffer | undefined) => {
+      this.http.emit('connection', socket);
+      if (head) socket.emit('data', head);
+    };
+    const peer = ProxyGate.peerOf(socket);
+    if (!this.gate.trusts(peer)) return this.gate.sniff(socket, toHttp);
+    this.gate.readHeader(socket, peer, (client, head) => {
+      if (client !== peer) this.viaProxy.set(socket, client);
+      toHttp(head);
+    });
   }
 
-  private accept(ws: CometSocket, socket: Duplex, remoteAddress: string): void {
-    ws.attach(this.connections.accept(ws, true), socket, remoteAddress);
+  /** Kept apart from the request handler so no closure that lives with the socket holds the request. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const peer = this.viaProxy.get(req.socket) ?? ProxyGate.peerOf(req.socket);
+    const client = this.gate.proxies.forwardedClient(peer, { forwarded: header(req, 'forwarded'), xForwardedFor: header(req, 'x-forwarded-for') });
+    // ws listens for socket errors from here on (and after the upgrade, through the WebSocket).
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws as CometSocket, socket, client));
+  }
+
+  private accept(ws: CometSocket, socket: Duplex, client: ProxyPeer): void {
+    ws.attach(this.connections.accept(ws, true), socket, client);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const listener = this.front ?? this.http;
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.config.wsPort, '0.0.0.0', () => resolve());
+      listener.once('error', reject);
+      listener.listen(this.config.wsPort, '0.0.0.0', () => resolve());
     });
     this.logger.info({ port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
   }
 
   /** Stops accepting new connections; open ones carry on (drain). */
   stopAccepting(): void {
-    if (this.http.listening) this.http.close();
+    const listener = this.front ?? this.http;
+    if (listener.listening) listener.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

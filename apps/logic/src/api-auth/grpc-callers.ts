@@ -43,7 +43,7 @@ export class GrpcCallers {
   }
 
   /**
-   * Comet-only methods (Connect, Disconnect, Heartbeat, Renew*, JoinRooms, Receive, Sync, Ack): the
+   * Comet-only methods (Connect, Disconnect, Heartbeat, Renew*, UpdateSessions, JoinRooms, Receive, Sync, Ack): the
    * caller proves it is a comet (certificate or CLUSTER_SECRET) and acts only as the comet it proved.
    */
   comet(call: Call, server: string): string {

@@ -12,6 +12,8 @@ export interface AuthBody {
   delivery: boolean;
   /** The client's name for its device (1-64 printable ASCII). */
   device?: string;
+  /** A resume token from an earlier auth reply (docs/protocol.md). */
+  resume?: string;
 }
 
 export class AuthBodyError extends Error {}
@@ -75,6 +77,10 @@ export function parseAuthBody(bytes: Uint8Array): AuthBody {
   if (o.device !== undefined && o.device !== null && o.device !== '') {
     if (typeof o.device !== 'string' || !DEVICE.test(o.device)) throw new AuthBodyError('device must be 1-64 printable ASCII characters');
     body.device = o.device;
+  }
+  if (o.resume !== undefined && o.resume !== null && o.resume !== '') {
+    if (typeof o.resume !== 'string' || o.resume.length > 256) throw new AuthBodyError('resume must be the token of an earlier auth reply');
+    body.resume = o.resume;
   }
   return body;
 }

@@ -78,6 +78,8 @@ describe('AuthService', () => {
       [body({ mid: 1, room_id: 'x'.repeat(200) }), /room_id/],
       [body({ mid: 1, key: 'has space' }), /key must be/],
       [body({ mid: 1, platform: 7 }), /platform/],
+      [body({ mid: 1, resume: 42 }), /resume must be the token/],
+      [body({ mid: 1, resume: 'x'.repeat(300) }), /resume must be the token/],
       [Buffer.alloc(9000, 32), /limit 8192/],
     ];
     for (const [bytes, reason] of cases) await rejects(dev.authenticate(bytes), GrpcStatus.INVALID_ARGUMENT, reason);

@@ -16,6 +16,8 @@ export interface Identity {
   delivery: boolean;
   /** The auth body's device, else the token's `device` claim, else the platform, else "default". */
   device: string;
+  /** The auth body's resume token: verified by the session store, not here. */
+  resume?: string;
 }
 
 /** Turns a client's op-7 body into a verified identity, or rejects it with a reason. */
@@ -46,7 +48,7 @@ export class AuthService {
       if (err instanceof AuthBodyError) throw RpcError.invalid(err.message);
       throw err;
     }
-    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery };
+    const base = { roomId: parsed.roomId, platform: parsed.platform, accepts: parsed.accepts, delivery: parsed.delivery, ...(parsed.resume ? { resume: parsed.resume } : {}) };
     const device = (claim?: string) => parsed.device ?? claim ?? (parsed.platform || 'default');
     if (this.config.auth.mode === 'dev' && !parsed.token) {
       if (parsed.mid === undefined) throw RpcError.unauthenticated('mid is required (dev auth mode)');

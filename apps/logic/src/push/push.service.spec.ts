@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createMetricsRegistry, Env, GrpcStatus, type RpcError } from '@imgate/common';
 import { decodePushMsg, type PushMsg__Output } from '@imgate/contracts';
 import { MemoryQueue } from '@imgate/queue';
+import { memoryResume } from '../connections/resume.fixture';
 import { MemoryIdempotencyRepository } from '../delivery/memory-idempotency.repository';
 import { MemoryStreamRepository } from '../delivery/memory-stream.repository';
 import { MessageIds } from '../delivery/message-ids';
@@ -25,9 +26,10 @@ async function setup(over: { streams?: StreamRepository; env?: Record<string, st
   const idempotency = new MemoryIdempotencyRepository(clock);
   const lease = new MemoryNodeLease();
   await lease.start();
-  const push = new PushService(sessions, queue, over.streams ?? streams, idempotency, new MessageIds(lease, clock), config, clock, new LogicMetrics(createMetricsRegistry()));
+  const { resume, records: connections } = memoryResume(config, clock);
+  const push = new PushService(sessions, queue, over.streams ?? streams, idempotency, new MessageIds(lease, clock), config, clock, new LogicMetrics(createMetricsRegistry()), resume);
   const records = (): PushMsg__Output[] => queue.topic(config.infra.pushTopic).records.map((r) => decodePushMsg(r.value));
-  return { push, sessions, streams, records };
+  return { push, sessions, streams, records, connections };
 }
 
 const body = Buffer.from('hi');

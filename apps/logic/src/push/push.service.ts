@@ -3,6 +3,7 @@ import { CLOCK, type Clock, GrpcStatus, RpcError } from '@imgate/common';
 import { QUEUE_PRODUCER, type QueueProducer, type QueueRecord } from '@imgate/queue';
 import { encodePushMsg } from '@imgate/contracts';
 import { BUSINESS_OP_MIN, roomStream } from '@imgate/protocol';
+import { ResumeService } from '../connections/resume.service';
 import type { IdempotencyRepository } from '../delivery/idempotency.repository';
 import { MessageIds } from '../delivery/message-ids';
 import { userStream } from '../delivery/stream-keys';
@@ -65,6 +66,7 @@ export class PushService {
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: LogicMetrics,
+    private readonly resume: ResumeService,
   ) {}
 
   pushKeys(keys: string[], operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
@@ -154,6 +156,9 @@ export class PushService {
     });
     const records = [...byServer].map(([server, ks]) => this.pushRecord(server, ks, operation, body, id));
     await this.send(records);
+    // A key whose connection went within the resume window keeps the push for the resumed session
+    // (still reported offline: it is, and it may never come back).
+    await this.resume.hold(offline, { operation, body, messageId: id.toString(), acceptedAtMs: this.clock.now() }).catch(() => undefined);
     return { records: records.length, offline };
   }
 

@@ -4,11 +4,28 @@ import { LogicMetrics } from '../logic.metrics';
 import type { logic } from '@imgate/contracts';
 import { roomStream } from '@imgate/protocol';
 import { AuthService, type Identity } from '../auth/auth.service';
+import { type Resumed, ResumeService } from '../connections/resume.service';
 import { userStream } from '../delivery/stream-keys';
 import type { StreamRepository } from '../delivery/stream.repository';
 import type { LogicConfig } from '../logic.config';
 import { LOGIC_CONFIG, SESSION_REPOSITORY, STREAM_REPOSITORY } from '../logic.tokens';
 import type { SessionRepository } from './session.repository';
+
+/** Where the comet saw the client come from. */
+export interface ClientAddress {
+  clientIp: string;
+  clientPort: number;
+  transport: string;
+}
+
+function unavailable(err: unknown): never {
+  throw RpcError.unavailable(`session store unavailable: ${(err as Error).message}`);
+}
+
+function restoredIdentity(id: Identity, r: Resumed): Identity {
+  const { record } = r;
+  return { ...id, key: record.key, roomId: record.roomId, accepts: record.accepts, platform: record.platform, delivery: record.delivery, device: record.device || id.device };
+}
 
 /** Connect, heartbeat and disconnect: the session's life in the store. */
 @Injectable()
@@ -20,9 +37,10 @@ export class SessionService {
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
+    private readonly resume: ResumeService,
   ) {}
 
-  async connect(server: string, token: Uint8Array, clientIp: string): Promise<logic.ConnectReply> {
+  async connect(server: string, token: Uint8Array, client: ClientAddress): Promise<logic.ConnectReply> {
     let id;
     try {
       id = await this.auth.authenticate(token);
@@ -31,8 +49,34 @@ export class SessionService {
       this.metrics.auth.inc({ result: err instanceof RpcError && err.code === GrpcStatus.UNAUTHENTICATED ? 'unauthenticated' : 'invalid' });
       throw err;
     }
-    await this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec);
-    this.logger.debug({ mid: id.mid, key: id.key, server, clientIp, room: id.roomId, device: id.delivery ? id.device : undefined }, 'connected');
+    const resumed = id.resume ? await this.resume.claim(id.resume, id.mid).catch(unavailable) : null;
+    // A resumed session is the earlier one: its key, rooms and accepts, whatever this body asked for.
+    if (resumed) id = restoredIdentity(id, resumed);
+    // The route and the record are independent writes: one round trip, not two.
+    const [, resumeToken] = await Promise.all([
+      this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec),
+      this.resume.record(
+        {
+          mid: id.mid,
+          key: id.key,
+          server,
+          transport: client.transport,
+          ip: client.clientIp,
+          port: client.clientPort,
+          platform: id.platform,
+          connectedAtMs: Date.now(),
+          roomId: id.roomId,
+          rooms: resumed?.record.rooms ?? [],
+          accepts: id.accepts,
+          delivery: id.delivery,
+          device: id.device,
+          resumed: resumed !== null,
+        },
+        resumed?.secret,
+      ).catch(unavailable),
+    ]);
+    if (resumed) this.resume.replaceOld(resumed.record, server);
+    this.logger.debug({ mid: id.mid, key: id.key, server, clientIp: client.clientIp, room: id.roomId, device: id.delivery ? id.device : undefined, resumed: resumed !== null }, 'connected');
     const reply: logic.ConnectReply = {
       mid: id.mid,
       key: id.key,
@@ -42,6 +86,8 @@ export class SessionService {
       heartbeatSec: this.config.heartbeatSec,
       heartbeatMinSec: this.config.heartbeatMinSec,
       heartbeatStepSec: this.config.heartbeatStepSec,
+      ...(resumeToken ? { resume: resumeToken, resumeTtlSec: this.resume.windowSec } : {}),
+      ...(resumed ? { resumed: true, rooms: resumed.record.rooms, held: resumed.held } : {}),
     };
     // Without the opt-in (or with streams off) the reply is goim's, unchanged.
     return id.delivery && this.config.delivery.streams ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
@@ -64,21 +110,27 @@ export class SessionService {
   }
 
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {
+    // Released first: once the route is gone, a push by key finds the record ready to hold it.
+    await this.resume.release(key, server);
     return this.sessions.remove(mid, key, server);
   }
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
     // An expired session (e.g. Redis restarted) is written again, as goim does.
-    if (!(await this.sessions.refresh(mid, key, server, ttl))) await this.sessions.add(mid, key, server, ttl);
+    if (!(await this.sessions.refresh(mid, key, server, ttl)) && (await this.resume.movedAway([key], server)).size === 0) await this.sessions.add(mid, key, server, ttl);
+    await this.resume.refresh([key], server);
   }
 
   /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
   async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
     const ttl = this.config.sessionTtlSec;
-    const ok = await this.sessions.refreshMany(sessions, server, ttl);
-    const lost = sessions.filter((_, i) => !ok[i]);
+    const [ok] = await Promise.all([this.sessions.refreshMany(sessions, server, ttl), this.resume.refresh(sessions.map((s) => s.key), server)]);
+    const missing = sessions.filter((_, i) => !ok[i]);
+    // A session resumed on another comet is not this comet's to write back (its old connection is being closed).
+    const moved = missing.length ? await this.resume.movedAway(missing.map((s) => s.key), server) : new Set<string>();
+    const lost = moved.size ? missing.filter((s) => !moved.has(s.key)) : missing;
     await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
-    return { renewed: sessions.length - lost.length, restored: lost.length };
+    return { renewed: sessions.length - missing.length, restored: lost.length };
   }
 }

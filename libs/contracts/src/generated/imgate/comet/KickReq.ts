@@ -7,6 +7,7 @@ export interface KickReq {
   'mids'?: (number | string | Long)[];
   'code'?: (number);
   'reason'?: (string);
+  'codeName'?: (string);
 }
 
 export interface KickReq__Output {
@@ -14,4 +15,5 @@ export interface KickReq__Output {
   'mids': (number)[];
   'code': (number);
   'reason': (string);
+  'codeName': (string);
 }

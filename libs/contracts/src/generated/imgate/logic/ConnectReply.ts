@@ -1,6 +1,7 @@
 // Original file: proto/logic.proto
 
 import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from '../../imgate/logic/StreamHead';
+import type { HeldPush as _imgate_logic_HeldPush, HeldPush__Output as _imgate_logic_HeldPush__Output } from '../../imgate/logic/HeldPush';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ConnectReply {
@@ -15,6 +16,11 @@ export interface ConnectReply {
   'delivery'?: (boolean);
   'device'?: (string);
   'heads'?: (_imgate_logic_StreamHead)[];
+  'resume'?: (string);
+  'resumeTtlSec'?: (number);
+  'resumed'?: (boolean);
+  'rooms'?: (string)[];
+  'held'?: (_imgate_logic_HeldPush)[];
 }
 
 export interface ConnectReply__Output {
@@ -29,4 +35,9 @@ export interface ConnectReply__Output {
   'delivery': (boolean);
   'device': (string);
   'heads': (_imgate_logic_StreamHead__Output)[];
+  'resume': (string);
+  'resumeTtlSec': (number);
+  'resumed': (boolean);
+  'rooms': (string)[];
+  'held': (_imgate_logic_HeldPush__Output)[];
 }

@@ -6,6 +6,8 @@ import type { AckReply as _imgate_logic_AckReply, AckReply__Output as _imgate_lo
 import type { AckReq as _imgate_logic_AckReq, AckReq__Output as _imgate_logic_AckReq__Output } from '../../imgate/logic/AckReq';
 import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from '../../imgate/logic/ConnectReply';
 import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from '../../imgate/logic/ConnectReq';
+import type { ConnectionsReply as _imgate_logic_ConnectionsReply, ConnectionsReply__Output as _imgate_logic_ConnectionsReply__Output } from '../../imgate/logic/ConnectionsReply';
+import type { ConnectionsReq as _imgate_logic_ConnectionsReq, ConnectionsReq__Output as _imgate_logic_ConnectionsReq__Output } from '../../imgate/logic/ConnectionsReq';
 import type { DeliveryReply as _imgate_logic_DeliveryReply, DeliveryReply__Output as _imgate_logic_DeliveryReply__Output } from '../../imgate/logic/DeliveryReply';
 import type { DeliveryReq as _imgate_logic_DeliveryReq, DeliveryReq__Output as _imgate_logic_DeliveryReq__Output } from '../../imgate/logic/DeliveryReq';
 import type { DisconnectReply as _imgate_logic_DisconnectReply, DisconnectReply__Output as _imgate_logic_DisconnectReply__Output } from '../../imgate/logic/DisconnectReply';
@@ -29,6 +31,8 @@ import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessi
 import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from '../../imgate/logic/RenewSessionsReq';
 import type { SyncReply as _imgate_logic_SyncReply, SyncReply__Output as _imgate_logic_SyncReply__Output } from '../../imgate/logic/SyncReply';
 import type { SyncReq as _imgate_logic_SyncReq, SyncReq__Output as _imgate_logic_SyncReq__Output } from '../../imgate/logic/SyncReq';
+import type { UpdateSessionsReply as _imgate_logic_UpdateSessionsReply, UpdateSessionsReply__Output as _imgate_logic_UpdateSessionsReply__Output } from '../../imgate/logic/UpdateSessionsReply';
+import type { UpdateSessionsReq as _imgate_logic_UpdateSessionsReq, UpdateSessionsReq__Output as _imgate_logic_UpdateSessionsReq__Output } from '../../imgate/logic/UpdateSessionsReq';
 
 export interface LogicClient extends grpc.Client {
   Ack(argument: _imgate_logic_AckReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_AckReply__Output>): grpc.ClientUnaryCall;
@@ -48,6 +52,15 @@ export interface LogicClient extends grpc.Client {
   connect(argument: _imgate_logic_ConnectReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   connect(argument: _imgate_logic_ConnectReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
   connect(argument: _imgate_logic_ConnectReq, callback: grpc.requestCallback<_imgate_logic_ConnectReply__Output>): grpc.ClientUnaryCall;
+  
+  Connections(argument: _imgate_logic_ConnectionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  Connections(argument: _imgate_logic_ConnectionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  Connections(argument: _imgate_logic_ConnectionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  Connections(argument: _imgate_logic_ConnectionsReq, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  connections(argument: _imgate_logic_ConnectionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  connections(argument: _imgate_logic_ConnectionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  connections(argument: _imgate_logic_ConnectionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
+  connections(argument: _imgate_logic_ConnectionsReq, callback: grpc.requestCallback<_imgate_logic_ConnectionsReply__Output>): grpc.ClientUnaryCall;
   
   Delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
   Delivery(argument: _imgate_logic_DeliveryReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_DeliveryReply__Output>): grpc.ClientUnaryCall;
@@ -166,12 +179,23 @@ export interface LogicClient extends grpc.Client {
   sync(argument: _imgate_logic_SyncReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
   sync(argument: _imgate_logic_SyncReq, callback: grpc.requestCallback<_imgate_logic_SyncReply__Output>): grpc.ClientUnaryCall;
   
+  UpdateSessions(argument: _imgate_logic_UpdateSessionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  UpdateSessions(argument: _imgate_logic_UpdateSessionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  UpdateSessions(argument: _imgate_logic_UpdateSessionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  UpdateSessions(argument: _imgate_logic_UpdateSessionsReq, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  updateSessions(argument: _imgate_logic_UpdateSessionsReq, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  updateSessions(argument: _imgate_logic_UpdateSessionsReq, metadata: grpc.Metadata, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  updateSessions(argument: _imgate_logic_UpdateSessionsReq, options: grpc.CallOptions, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  updateSessions(argument: _imgate_logic_UpdateSessionsReq, callback: grpc.requestCallback<_imgate_logic_UpdateSessionsReply__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface LogicHandlers extends grpc.UntypedServiceImplementation {
   Ack: grpc.handleUnaryCall<_imgate_logic_AckReq__Output, _imgate_logic_AckReply>;
   
   Connect: grpc.handleUnaryCall<_imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply>;
+  
+  Connections: grpc.handleUnaryCall<_imgate_logic_ConnectionsReq__Output, _imgate_logic_ConnectionsReply>;
   
   Delivery: grpc.handleUnaryCall<_imgate_logic_DeliveryReq__Output, _imgate_logic_DeliveryReply>;
   
@@ -199,11 +223,14 @@ export interface LogicHandlers extends grpc.UntypedServiceImplementation {
   
   Sync: grpc.handleUnaryCall<_imgate_logic_SyncReq__Output, _imgate_logic_SyncReply>;
   
+  UpdateSessions: grpc.handleUnaryCall<_imgate_logic_UpdateSessionsReq__Output, _imgate_logic_UpdateSessionsReply>;
+  
 }
 
 export interface LogicDefinition extends grpc.ServiceDefinition {
   Ack: MethodDefinition<_imgate_logic_AckReq, _imgate_logic_AckReply, _imgate_logic_AckReq__Output, _imgate_logic_AckReply__Output>
   Connect: MethodDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReply, _imgate_logic_ConnectReq__Output, _imgate_logic_ConnectReply__Output>
+  Connections: MethodDefinition<_imgate_logic_ConnectionsReq, _imgate_logic_ConnectionsReply, _imgate_logic_ConnectionsReq__Output, _imgate_logic_ConnectionsReply__Output>
   Delivery: MethodDefinition<_imgate_logic_DeliveryReq, _imgate_logic_DeliveryReply, _imgate_logic_DeliveryReq__Output, _imgate_logic_DeliveryReply__Output>
   Disconnect: MethodDefinition<_imgate_logic_DisconnectReq, _imgate_logic_DisconnectReply, _imgate_logic_DisconnectReq__Output, _imgate_logic_DisconnectReply__Output>
   Heartbeat: MethodDefinition<_imgate_logic_HeartbeatReq, _imgate_logic_HeartbeatReply, _imgate_logic_HeartbeatReq__Output, _imgate_logic_HeartbeatReply__Output>
@@ -217,4 +244,5 @@ export interface LogicDefinition extends grpc.ServiceDefinition {
   RenewOnline: MethodDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReply, _imgate_logic_RenewOnlineReq__Output, _imgate_logic_RenewOnlineReply__Output>
   RenewSessions: MethodDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReq__Output, _imgate_logic_RenewSessionsReply__Output>
   Sync: MethodDefinition<_imgate_logic_SyncReq, _imgate_logic_SyncReply, _imgate_logic_SyncReq__Output, _imgate_logic_SyncReply__Output>
+  UpdateSessions: MethodDefinition<_imgate_logic_UpdateSessionsReq, _imgate_logic_UpdateSessionsReply, _imgate_logic_UpdateSessionsReq__Output, _imgate_logic_UpdateSessionsReply__Output>
 }
