@@ -29,9 +29,9 @@ describe('comet config', () => {
   });
 
   it('reads the trusted proxies as CIDRs and the PROXY protocol mode', () => {
-    const c = loadCometConfig(new Env({ COMET_TRUSTED_PROXIES: '127.0.0.1/32, fd00::/8,10.0.0.1', COMET_PROXY_PROTOCOL: 'required' }), 'box');
+    const c = loadCometConfig(new Env({ CLUSTER_AUTH: 'none', COMET_TRUSTED_PROXIES: '127.0.0.1/32, fd00::/8,10.0.0.1', COMET_PROXY_PROTOCOL: 'required' }), 'box');
     assert.deepEqual(c.proxy, { trusted: ['127.0.0.1/32', 'fd00::/8', '10.0.0.1'], protocol: 'required' });
-    assert.deepEqual(loadCometConfig(new Env({}), 'box').proxy, { trusted: [], protocol: 'optional' });
+    assert.deepEqual(loadCometConfig(new Env({ CLUSTER_AUTH: 'none' }), 'box').proxy, { trusted: [], protocol: 'optional' });
     assert.throws(() => loadCometConfig(new Env({ COMET_TRUSTED_PROXIES: '127.0.0.1/40' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_TRUSTED_PROXIES');
     assert.throws(() => loadCometConfig(new Env({ COMET_PROXY_PROTOCOL: 'always' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_PROXY_PROTOCOL');
   });
