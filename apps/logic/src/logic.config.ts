@@ -1,5 +1,6 @@
 import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
 import { type ApiAuthConfig, loadApiAuthConfig } from './api-auth/api-auth.config';
+import { type AccessConfig, loadAccessConfig } from './access/access.config';
 
 export type AuthMode = 'jwt' | 'dev';
 
@@ -38,6 +39,8 @@ export interface LogicConfig {
   onlineRefreshMs: number;
   /** Reliable delivery (docs/delivery.md): history bounds per stream kind and the idempotency window. */
   delivery: DeliveryConfig;
+  /** Room/operation permissions, join hook, multi-login, kicks, revocations (docs/security.md). */
+  access: AccessConfig;
   /** Session resume (docs/protocol.md): how long a lost session can be taken back (0 = off), and pushes by key held meanwhile. */
   resume: { windowSec: number; holdMax: number };
 }
@@ -96,6 +99,7 @@ export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 
       roomHistoryTtlSec: env.int('LOGIC_ROOM_HISTORY_TTL_SEC', 3_600, 1, 90 * 86_400),
       idempotencyTtlSec: env.int('LOGIC_IDEMPOTENCY_TTL_SEC', 600, 1, 7 * 86_400),
     },
+    access: loadAccessConfig(env),
     resume: {
       windowSec: env.int('LOGIC_RESUME_WINDOW_SEC', 60, 0, 3_600),
       holdMax: env.int('LOGIC_RESUME_HOLD_MAX', 100, 0, 10_000),

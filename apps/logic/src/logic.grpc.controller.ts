@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { GrpcServer, LOGGER, type Logger, RpcError, serverCredentials, unary, type UnaryHandler } from '@imgate/common';
 import { loadLogicProto, type LogicHandlers } from '@imgate/contracts';
+import { AccessService } from './access/access.service';
+import { KickService } from './access/kick.service';
+import { RevokeService } from './access/revoke.service';
 import { GrpcCallers } from './api-auth/grpc-callers';
 import { ConnectionsService } from './connections/connections.service';
 import { DeliveryService } from './delivery/delivery.service';
@@ -34,6 +37,9 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
     private readonly nodes: NodesService,
     private readonly online: OnlineService,
     private readonly delivery: DeliveryService,
+    private readonly access: AccessService,
+    private readonly kicks: KickService,
+    private readonly revocations: RevokeService,
     private readonly connections: ConnectionsService,
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -76,6 +82,12 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
         return this.delivery.ack(r.acks);
       }),
       UpdateSessions: u('UpdateSessions', async (r, c) => ({ updated: await this.connections.update(comet(c, r.server), r.sessions) })),
+      AuthorizeJoin: u('AuthorizeJoin', async (r, c) => {
+        comet(c, r.server);
+        if (!/^[\x21-\x7e]{1,128}$/.test(r.room)) throw RpcError.invalid('room must be 1-128 printable characters');
+        const { allow, reason } = await this.access.authorizeJoin({ mid: r.mid, key: r.key, room: r.room, platform: r.platform });
+        return { allow, reason };
+      }),
       PushRoom: u('PushRoom', (r, c) => {
         api(c);
         return this.push.pushRoom(r.room, r.operation, r.body, r.idempotencyKey);
@@ -95,6 +107,14 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Delivery: u('Delivery', (r, c) => {
         api(c);
         return this.delivery.delivery(r.mid);
+      }),
+      Kick: u('Kick', (r, c) => {
+        api(c);
+        return this.kicks.kick(r.mids, r.keys, r.reason);
+      }),
+      Revoke: u('Revoke', (r, c) => {
+        api(c);
+        return this.revocations.revoke({ jti: r.jti || undefined, exp: r.exp || undefined, mid: r.mid || undefined, before: r.before || undefined });
       }),
       Connections: u('Connections', async (r, c) => {
         api(c);

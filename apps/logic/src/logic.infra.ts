@@ -15,6 +15,10 @@ import { RedisIdempotencyRepository } from './delivery/redis-idempotency.reposit
 import { RedisStreamRepository } from './delivery/redis-stream.repository';
 import { DEFAULT_STREAM_SETTINGS, type StreamRepository, type StreamSettings } from './delivery/stream.repository';
 import type { DeliveryConfig, LogicConfig } from './logic.config';
+import type { LoginRepository } from './access/login.repository';
+import { MemoryLoginRepository } from './access/memory-login.repository';
+import { RedisLoginRepository } from './access/redis-login.repository';
+import { MemoryRevocationRepository, RedisRevocationRepository, type RevocationRepository } from './access/revocation.repository';
 import { MemorySessionRepository } from './session/memory-session.repository';
 import { RedisSessionRepository } from './session/redis-session.repository';
 import type { SessionRepository } from './session/session.repository';
@@ -32,6 +36,9 @@ export interface LogicInfra extends RoleInfra {
   idempotency: IdempotencyRepository;
   /** The snowflake node id; started with the infra, released on stop. */
   lease: NodeLease;
+  /** Access control (docs/security.md): login records and revocations. */
+  logins: LoginRepository;
+  revocations: RevocationRepository;
 }
 
 export function streamSettings(delivery: DeliveryConfig): StreamSettings {
@@ -71,6 +78,8 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
     acks: new RedisAckRepository(redis, infra.redisPrefix, clock, ackSettings(history)),
     idempotency: new RedisIdempotencyRepository(redis, infra.redisPrefix),
     lease,
+    logins: new RedisLoginRepository(redis, infra.redisPrefix),
+    revocations: new RedisRevocationRepository(redis, infra.redisPrefix),
     async start() {
       await redis.connect();
       const node = await lease.start();
@@ -105,6 +114,8 @@ export function memoryInfra(
   const acks = new MemoryAckRepository(streams, clock, ackSettings(history));
   const idempotency = new MemoryIdempotencyRepository(clock);
   const lease = new MemoryNodeLease();
+  const logins = new MemoryLoginRepository(clock);
+  const revocations = new MemoryRevocationRepository(clock);
   let sweeper: NodeJS.Timeout | undefined;
   return {
     sessions,
@@ -116,6 +127,8 @@ export function memoryInfra(
     acks,
     idempotency,
     lease,
+    logins,
+    revocations,
     async start() {
       await lease.start();
       sweeper = setInterval(() => {
@@ -124,6 +137,8 @@ export function memoryInfra(
         streams.sweep();
         acks.sweep();
         idempotency.sweep();
+        logins.sweep();
+        revocations.sweep();
       }, 30_000).unref();
     },
     async stop() {

@@ -4,6 +4,13 @@ import { HEALTH_WARNINGS, HealthController, MetricsController, READINESS, type R
 import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
 import { QUEUE_PRODUCER } from '@imgate/queue';
 import { GrpcCallers } from './api-auth/grpc-callers';
+import { AccessMetrics } from './access/access.metrics';
+import { AccessService } from './access/access.service';
+import { AdminController } from './access/admin.http.controller';
+import { JoinHook } from './access/join-hook';
+import { KickService } from './access/kick.service';
+import { LoginPolicy } from './access/login-policy';
+import { RevokeService } from './access/revoke.service';
 import { AuthService } from './auth/auth.service';
 import { LogicGrpcController } from './logic.grpc.controller';
 import { CometKicker } from './connections/comet-kicker';
@@ -18,7 +25,7 @@ import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
 import { type LogicConfig, securityWarnings } from './logic.config';
 import type { LogicInfra } from './logic.infra';
-import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, NODE_LEASE, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
+import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, LOGIN_REPOSITORY, NODE_LEASE, REVOCATION_REPOSITORY, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
 import { LogicMetrics } from './logic.metrics';
 import { NodesController } from './nodes/nodes.http.controller';
 import { NodesService } from './nodes/nodes.service';
@@ -36,7 +43,7 @@ export class LogicModule {
     const { config, infra } = deps;
     return {
       module: LogicModule,
-      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, HealthController, MetricsController, DemoController],
+      controllers: [GoimPushController, PushController, OnlineController, NodesController, DeliveryController, ConnectionsController, AdminController, HealthController, MetricsController, DemoController],
       providers: [
         { provide: LOGIC_CONFIG, useValue: config },
         ...roleProviders(deps),
@@ -47,6 +54,8 @@ export class LogicModule {
         { provide: ACK_REPOSITORY, useValue: infra.acks },
         { provide: IDEMPOTENCY_REPOSITORY, useValue: infra.idempotency },
         { provide: NODE_LEASE, useValue: infra.lease },
+        { provide: LOGIN_REPOSITORY, useValue: infra.logins },
+        { provide: REVOCATION_REPOSITORY, useValue: infra.revocations },
         { provide: QUEUE_PRODUCER, useValue: infra.producer },
         { provide: COMET_REGISTRY, useValue: infra.registry },
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
@@ -59,6 +68,12 @@ export class LogicModule {
         CometKicker,
         ResumeService,
         ConnectionsService,
+        AccessMetrics,
+        JoinHook,
+        LoginPolicy,
+        AccessService,
+        KickService,
+        RevokeService,
         SessionService,
         MessageIds,
         PushService,

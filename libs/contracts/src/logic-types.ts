@@ -28,3 +28,10 @@ export type { HeldPush, HeldPush__Output } from './generated/imgate/logic/HeldPu
 export type { SessionUpdate, SessionUpdate__Output } from './generated/imgate/logic/SessionUpdate';
 export type { UpdateSessionsReply, UpdateSessionsReply__Output } from './generated/imgate/logic/UpdateSessionsReply';
 export type { UpdateSessionsReq, UpdateSessionsReq__Output } from './generated/imgate/logic/UpdateSessionsReq';
+export type { Permissions, Permissions__Output } from './generated/imgate/logic/Permissions';
+export type { AuthorizeJoinReply, AuthorizeJoinReply__Output } from './generated/imgate/logic/AuthorizeJoinReply';
+export type { AuthorizeJoinReq, AuthorizeJoinReq__Output } from './generated/imgate/logic/AuthorizeJoinReq';
+export type { KickReply, KickReply__Output } from './generated/imgate/logic/KickReply';
+export type { KickReq, KickReq__Output } from './generated/imgate/logic/KickReq';
+export type { RevokeReply, RevokeReply__Output } from './generated/imgate/logic/RevokeReply';
+export type { RevokeReq, RevokeReq__Output } from './generated/imgate/logic/RevokeReq';

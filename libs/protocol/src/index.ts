@@ -15,3 +15,4 @@ export {
   type PacketInit,
 } from './packet';
 export { StreamDecoder } from './stream-decoder';
+export { roomGranted } from './room-grant';

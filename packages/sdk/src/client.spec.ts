@@ -204,6 +204,17 @@ describe('ImgateClient', () => {
     assert.equal(s.named('message').length, 1);
   });
 
+  it('reconnects after a kick only with reconnectOnKick, still reporting the kick', async () => {
+    const s = setup({ reconnectOnKick: true });
+    const { link } = await online(s);
+    link.reply(Op.Kick, 0, { code: 'kicked', reason: 'by the operator' });
+    assert.deepEqual(s.named('kicked'), [{ code: 'kicked', reason: 'by the operator' }]);
+    assert.equal(s.named('disconnected')[0]?.willReconnect, true);
+    await s.time.advance(120_000);
+    assert.ok(s.net.links.length >= 2, 'reconnected');
+    assert.notEqual(s.client.state, 'closed');
+  });
+
   it('with an empty op-20 list, moves to the next node that is not the draining one', async () => {
     const s = setup();
     const { link } = await online(s);

@@ -300,7 +300,8 @@ export abstract class Connector extends Emitter<ClientEvents> {
     const { code, reason } = parseReason(p.body);
     if (p.op === Op.Kick) {
       this.emit('kicked', { code, reason });
-      return this.drop(link, code, reason, { fatal: true });
+      // A kick is final (an admin, a newer login, a revoked token) unless the application opted in.
+      return this.drop(link, code, reason, { fatal: this.options.reconnectOnKick !== true });
     }
     if (p.op === Op.Reconnect) {
       const suggested = suggestedNodes(p.body, link.candidate.address);

@@ -62,6 +62,12 @@ export interface ImgateClientOptions {
   resume?: boolean;
   heartbeat?: HeartbeatOptions;
   backoff?: BackoffOptions;
+  /**
+   * Reconnect (with backoff) after the server kicks this connection (op 21: `kicked`,
+   * `login_elsewhere`, `too_many_connections`, `revoked`, …). Default false: a kick ends the
+   * client, after the `kicked` event with the server's code and reason.
+   */
+  reconnectOnKick?: boolean;
   /** Time for a request's reply (send, changeRoom, …), ms. Default 10000. */
   requestTimeoutMs?: number;
   /** Time from dialing to the auth reply, ms. Default 10000. */

@@ -22,7 +22,7 @@ export interface ClusterRooms {
 export interface ConnectionContext {
   config: CometConfig;
   buckets: Buckets;
-  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive' | 'sync'>;
+  logic: Pick<LogicClient, 'connect' | 'disconnect' | 'receive' | 'sync' | 'authorizeJoin'>;
   /** Client acks (op 18), gathered comet-wide for logic. */
   acks: Pick<AckForwarder, 'add'>;
   rooms: ClusterRooms;

@@ -89,6 +89,10 @@ export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<u
         calls.push('sync');
         return { messages: [], results: [] };
       },
+      authorizeJoin: async (req) => {
+        calls.push(`authorizeJoin ${req.room}`);
+        return { allow: true, reason: '' };
+      },
       ...logicOver,
     },
   };

@@ -7,6 +7,7 @@ import { AcceptSets } from './accept-sets';
 import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
 import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
 import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
+import { Grants } from './grants';
 import { resumeKeyOf } from './resume-gate';
 import { deliverHeld, restoreRooms, resumeFields } from './resume-ops';
 import { RoomOps } from './room-ops';
@@ -38,6 +39,8 @@ interface OnDemandState {
   /** With reliable delivery: the device acks are recorded under, and ops 18/28/30. */
   device?: string;
   deliveryOps?: DeliveryOps;
+  /** Room and operation limits from the token (docs/security.md); absent: none. */
+  grants?: Grants;
 }
 
 /**
@@ -110,6 +113,11 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   /** Its device, with reliable delivery (else empty). */
   get device(): string {
     return this.onDemandState?.device ?? '';
+  }
+
+  /** Its room and operation limits, if its token has any. */
+  get grants(): Grants | undefined {
+    return this.onDemandState?.grants;
   }
 
   /** Whether this client speaks the 20-byte checksummed header. */
@@ -230,6 +238,8 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.roomId = reply.roomId;
     this.accepts = this.ctx.accepts.acquire(reply.accepts);
     this.flags |= REGISTERED;
+    const grants = Grants.of(reply.permissions, reply.platform);
+    if (grants) this.onDemand.grants = grants;
     // Before the channel is registered: the first push to it already takes the op-27 form.
     if (reply.delivery) {
       this.flags |= DELIVERY;
@@ -238,7 +248,8 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     deadlines.unwatch(this);
     buckets.put(this)?.close('replaced by a newer connection with the same key', Op.Kick, 'replaced');
     if (this.roomId) this.roomId = buckets.intern(this.roomId);
-    if (reply.resumed) restoreRooms(this, reply.rooms ?? [], this.ctx.config.maxRooms);
+    // Rooms a resume restores are held to the (possibly new) token's grants too.
+    if (reply.resumed) restoreRooms(this, (reply.rooms ?? []).filter((r) => grants?.room(r) !== false), this.ctx.config.maxRooms);
     // Two missed heartbeats plus some slack for a slow network.
     this.timeoutTicks = ticksOf(reply.heartbeatSec * 2_000 + Math.min(5_000, reply.heartbeatSec * 1_000));
     this.lastSeen = this.refreshedAt = deadlines.now();
@@ -295,6 +306,8 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private watch(p: Packet): void {
     const ops = parseOps(p.body);
     if (!ops) return this.sendError(p.seq, 'bad_operations', 'the body must be comma-separated business operations, e.g. 1000,1001');
+    const refused = p.op === Op.Sub ? this.grants?.refusedSub(ops) : undefined;
+    if (refused !== undefined) return this.sendError(p.seq, 'forbidden_operation', `operation ${refused} is not permitted by the token`);
     const next = new Set(this.accepts);
     if (p.op === Op.Sub) for (const op of ops) next.add(op);
     else for (const op of ops) next.delete(op);
@@ -311,6 +324,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
    * so they reach the queue in the order sent; op 5 answers each.
    */
   upstream(seq: number, operation: number, payload: Uint8Array, clientMsgId = ''): void {
+    if (this.grants?.sends(operation) === false) return this.sendError(seq, 'forbidden_operation', `sending operation ${operation} is not permitted by the token`);
     const state = this.onDemand;
     if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(seq, 'too_many_in_flight', 'wait for replies before sending more');
     state.upstreamDepth++;

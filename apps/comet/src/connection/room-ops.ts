@@ -1,3 +1,4 @@
+import { isServiceError } from '@imgate/common';
 import { Op, type Packet } from '@imgate/protocol';
 import type { Connection } from './connection';
 import { type ConnectionContext, ROOM_ID } from './connection-context';
@@ -23,9 +24,34 @@ export class RoomOps {
     return room;
   }
 
+  /**
+   * The token's room grants (checked here, no call), then, with a join hook, logic's answer.
+   * False after telling the client (op 22 `forbidden_room`); nothing has changed then.
+   */
+  private async permitted(p: Packet, room: string): Promise<boolean> {
+    const { conn, ctx } = this;
+    const grants = conn.grants;
+    if (!grants || room === '' || conn.hasRoom(room)) return true;
+    if (!grants.room(room)) {
+      conn.sendError(p.seq, 'forbidden_room', `room ${room} is not permitted by the token`);
+      return false;
+    }
+    if (!grants.joinHook) return true;
+    try {
+      const d = await ctx.logic.authorizeJoin({ mid: conn.mid, key: conn.key, room, platform: grants.platform });
+      if (d.allow) return true;
+      conn.sendError(p.seq, 'forbidden_room', d.reason || `room ${room} refused by the join hook`);
+    } catch (err) {
+      // Fail closed: a join nobody could approve is refused.
+      const why = isServiceError(err) ? err.details : (err as Error).message;
+      conn.sendError(p.seq, 'forbidden_room', `room ${room} could not be checked (${why}); refused`);
+    }
+    return false;
+  }
+
   async change(p: Packet): Promise<void> {
     const room = this.roomOf(p);
-    if (room === null) return;
+    if (room === null || !(await this.permitted(p, room)) || this.conn.closed) return;
     const { conn, ctx } = this;
     const old = conn.roomId;
     if (room !== old) {
@@ -43,6 +69,7 @@ export class RoomOps {
     if (room === null) return;
     const { conn, ctx } = this;
     if (!room) return conn.sendError(p.seq, 'bad_room', 'name the room to join');
+    if (!(await this.permitted(p, room)) || conn.closed) return;
     if (!conn.hasRoom(room)) {
       if (conn.roomCount >= ctx.config.maxRooms) return conn.sendError(p.seq, 'too_many_rooms', `at most ${ctx.config.maxRooms} rooms per connection`);
       conn.joinRoom(room);

@@ -69,6 +69,11 @@ export class LogicClient implements OnApplicationShutdown {
     return callUnary(this.client.RenewOnline, this.client, { server: this.server, roomCount, connCount, ipCount }, this.timeout);
   }
 
+  /** Asks logic's join hook whether this connection may join `room` (ops 12/23, with a join hook only). */
+  authorizeJoin(req: Omit<logic.AuthorizeJoinReq, 'server'>): Promise<logic.AuthorizeJoinReply__Output> {
+    return callUnary(this.client.AuthorizeJoin, this.client, { ...req, server: this.server }, this.timeout);
+  }
+
   joinRooms(rooms: string[]): Promise<logic.JoinRoomsReply__Output> {
     return callUnary(this.client.JoinRooms, this.client, { server: this.server, rooms }, this.timeout);
   }

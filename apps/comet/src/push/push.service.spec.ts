@@ -135,3 +135,17 @@ describe('PushService with reliable delivery', () => {
     assert.equal(p3.op, 1000);
   });
 });
+
+describe('PushService.kick', () => {
+  it('closes by key and by mid with op 21, the kind as its code (else the numeric code)', () => {
+    const closed: string[] = [];
+    const ms = [member('a', 1, false), member('b', 1, false), member('c', 2, false), member('d', 3, false)];
+    for (const m of ms) m.ch.close = (reason, op, code) => closed.push(`${m.ch.key} ${op} ${code} ${reason}`);
+    const push = service(...ms);
+    assert.equal(push.kick(['c'], [1], 0, 'bye', 'login_elsewhere'), 3);
+    assert.deepEqual(closed.sort(), ['a 21 login_elsewhere bye', 'b 21 login_elsewhere bye', 'c 21 login_elsewhere bye']);
+    closed.length = 0;
+    assert.equal(push.kick(['d'], [], 4001, ''), 1);
+    assert.deepEqual(closed, ['d 21 4001 kicked']);
+  });
+});

@@ -16,8 +16,20 @@ export interface Identity {
   delivery: boolean;
   /** The auth body's device, else the token's `device` claim, else the platform, else "default". */
   device: string;
+  /** Claims access control reads (absent with dev auth): permissions, and what revocation matches. */
+  token?: TokenFacts;
   /** The auth body's resume token: verified by the session store, not here. */
   resume?: string;
+}
+
+export interface TokenFacts {
+  jti?: string;
+  /** Issued at, Unix seconds (0 when the token has none). */
+  iat: number;
+  /** Expires at, Unix seconds (0 for none). */
+  exp: number;
+  rooms?: unknown;
+  ops?: unknown;
 }
 
 /** Turns a client's op-7 body into a verified identity, or rejects it with a reason. */
@@ -55,15 +67,15 @@ export class AuthService {
       return { ...base, device: device(), mid: parsed.mid, key: parsed.key ?? randomUUID() };
     }
     if (!parsed.token) throw RpcError.unauthenticated('token is required');
-    const { mid, device: claim } = await this.verify(parsed.token);
+    const { mid, device: claim, token } = await this.verify(parsed.token);
     if (parsed.mid !== undefined && parsed.mid !== 0 && parsed.mid !== mid) {
       throw RpcError.unauthenticated(`mid ${parsed.mid} does not match the token's user ${mid}`);
     }
     // A client-chosen key could collide with another user's connection, so a verified client always gets a fresh one.
-    return { ...base, device: device(claim), mid, key: randomUUID() };
+    return { ...base, device: device(claim), mid, key: randomUUID(), token };
   }
 
-  private async verify(token: string): Promise<{ mid: number; device?: string }> {
+  private async verify(token: string): Promise<{ mid: number; device?: string; token: TokenFacts }> {
     const alg = this.headerAlg(token);
     const entry = this.keys.find((k) => k.alg === alg);
     if (!entry) throw RpcError.unauthenticated(`token algorithm ${alg} is not accepted (accepted: ${this.keys.map((k) => k.alg).join(', ') || 'none'})`);
@@ -81,7 +93,7 @@ export class AuthService {
     }
     // A device claim that is not a valid device name is left out rather than refusing the token.
     const device = typeof payload.device === 'string' && DEVICE.test(payload.device) ? payload.device : undefined;
-    return { mid: this.midOf(payload), device };
+    return { mid: this.midOf(payload), device, token: tokenFacts(payload) };
   }
 
   private headerAlg(token: string): string {
@@ -103,4 +115,12 @@ export class AuthService {
     }
     return mid;
   }
+}
+
+/** A jti that is not 1-128 printable characters cannot be revoked by id: the token is refused. */
+const JTI = /^[\x21-\x7e]{1,128}$/;
+
+function tokenFacts(payload: JWTPayload): TokenFacts {
+  if (payload.jti !== undefined && !JTI.test(payload.jti)) throw RpcError.unauthenticated('token rejected: claim "jti" must be 1-128 printable characters');
+  return { jti: payload.jti, iat: typeof payload.iat === 'number' ? payload.iat : 0, exp: typeof payload.exp === 'number' ? payload.exp : 0, rooms: payload.rooms, ops: payload.ops };
 }

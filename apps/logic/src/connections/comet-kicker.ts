@@ -7,6 +7,20 @@ import { LOGIC_CONFIG } from '../logic.tokens';
 
 const KICK_TIMEOUT_MS = 3_000;
 
+/** Connections to close on one comet. */
+export interface KickTarget {
+  keys: string[];
+  mids: number[];
+}
+
+/** Adds a target to a per-comet map. */
+export function addTarget(targets: Map<string, KickTarget>, server: string, t: Partial<KickTarget>): void {
+  const cur = targets.get(server) ?? { keys: [], mids: [] };
+  cur.keys.push(...(t.keys ?? []));
+  cur.mids.push(...(t.mids ?? []));
+  targets.set(server, cur);
+}
+
 /**
  * Closes a connection on the comet that holds it (comet gRPC `Kick`, op 21 with a code), found in
  * the registry. Used when a session resumes on another comet while its old connection is still
@@ -46,6 +60,27 @@ export class CometKicker implements OnApplicationShutdown {
       this.logger.warn({ server, key, err: (err as Error).message }, 'kick on the old comet failed');
       return 0;
     }
+  }
+
+  /**
+   * Closes connections on several comets at once (access control: admin kicks, multi-login,
+   * revocation), each client told `codeName` and `reason`; returns how many the comets closed.
+   */
+  async kickMany(targets: ReadonlyMap<string, KickTarget>, codeName: string, reason: string): Promise<number> {
+    const closed = await Promise.all(
+      [...targets].map(async ([server, t]) => {
+        try {
+          const client = await this.client(server);
+          if (!client) return 0;
+          const req: comet.KickReq = { keys: t.keys, mids: t.mids, code: 0, codeName, reason };
+          return (await callUnary<comet.KickReq, comet.KickReply__Output>(client.Kick, client, req, KICK_TIMEOUT_MS)).closed;
+        } catch (err) {
+          this.logger.warn({ server, err: (err as Error).message }, 'kick not delivered to comet');
+          return 0;
+        }
+      }),
+    );
+    return closed.reduce((a, b) => a + b, 0);
   }
 
   onApplicationShutdown(): void {

@@ -9,6 +9,7 @@ import { LogicMetrics } from '../logic.metrics';
 import { MemorySessionRepository } from '../session/memory-session.repository';
 import { SessionService } from '../session/session.service';
 import { ConnectionsService } from './connections.service';
+import { accessFixture } from '../access/access.fixture';
 import { memoryResume } from './resume.fixture';
 import { parseToken } from './resume-token';
 
@@ -22,7 +23,8 @@ function setup(env: Record<string, string> = {}) {
   const metrics = new LogicMetrics(createMetricsRegistry());
   const sessions = new MemorySessionRepository(clock);
   const { resume, records, kicks } = memoryResume(config, clock, metrics);
-  const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, metrics, resume);
+  const { access } = accessFixture(config, clock, sessions);
+  const service = new SessionService(new AuthService(config, logger), sessions, new MemoryStreamRepository(clock), config, logger, metrics, resume, access);
   const connections = new ConnectionsService(sessions, records);
   return { service, connections, resume, kicks, clock };
 }

@@ -8,6 +8,7 @@ import { memoryResume } from '../connections/resume.fixture';
 import { MemoryStreamRepository } from '../delivery/memory-stream.repository';
 import { loadLogicConfig } from '../logic.config';
 import { LogicMetrics } from '../logic.metrics';
+import { accessFixture } from '../access/access.fixture';
 import { MemorySessionRepository } from './memory-session.repository';
 import { SessionService } from './session.service';
 
@@ -20,8 +21,10 @@ function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const config = loadLogicConfig(new Env({ LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
   const streams = new MemoryStreamRepository(clock);
   const metrics = new LogicMetrics(createMetricsRegistry());
+  const sessions = new MemorySessionRepository(clock);
   const { resume, records, kicks } = memoryResume(config, clock, metrics);
-  const service = new SessionService(new AuthService(config, logger), new MemorySessionRepository(clock), streams, config, logger, metrics, resume);
+  const { access } = accessFixture(config, clock, sessions);
+  const service = new SessionService(new AuthService(config, logger), sessions, streams, config, logger, metrics, resume, access);
   return { service, streams, records, kicks, clock };
 }
 

@@ -3,6 +3,7 @@ import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
 import { LogicMetrics } from '../logic.metrics';
 import type { logic } from '@imgate/contracts';
 import { roomStream } from '@imgate/protocol';
+import { AccessService } from '../access/access.service';
 import { AuthService, type Identity } from '../auth/auth.service';
 import { type Resumed, ResumeService } from '../connections/resume.service';
 import { userStream } from '../delivery/stream-keys';
@@ -38,6 +39,7 @@ export class SessionService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: LogicMetrics,
     private readonly resume: ResumeService,
+    private readonly access: AccessService,
   ) {}
 
   async connect(server: string, token: Uint8Array, client: ClientAddress): Promise<logic.ConnectReply> {
@@ -52,6 +54,8 @@ export class SessionService {
     const resumed = id.resume ? await this.resume.claim(id.resume, id.mid).catch(unavailable) : null;
     // A resumed session is the earlier one: its key, rooms and accepts, whatever this body asked for.
     if (resumed) id = restoredIdentity(id, resumed);
+    // Access control sees the identity as it will be (a resumed one keeps its rooms and accepts).
+    const permissions = await this.access.admit(id);
     // The route and the record are independent writes: one round trip, not two.
     const [, resumeToken] = await Promise.all([
       this.sessions.add(id.mid, id.key, server, this.config.sessionTtlSec),
@@ -75,6 +79,12 @@ export class SessionService {
         resumed?.secret,
       ).catch(unavailable),
     ]);
+    try {
+      await this.access.record(id, server);
+    } catch (err) {
+      await this.sessions.remove(id.mid, id.key, server).catch(() => undefined);
+      throw err;
+    }
     if (resumed) this.resume.replaceOld(resumed.record, server);
     this.logger.debug({ mid: id.mid, key: id.key, server, clientIp: client.clientIp, room: id.roomId, device: id.delivery ? id.device : undefined, resumed: resumed !== null }, 'connected');
     const reply: logic.ConnectReply = {
@@ -88,6 +98,7 @@ export class SessionService {
       heartbeatStepSec: this.config.heartbeatStepSec,
       ...(resumeToken ? { resume: resumeToken, resumeTtlSec: this.resume.windowSec } : {}),
       ...(resumed ? { resumed: true, rooms: resumed.record.rooms, held: resumed.held } : {}),
+      ...(permissions ? { permissions } : {}),
     };
     // Without the opt-in (or with streams off) the reply is goim's, unchanged.
     return id.delivery && this.config.delivery.streams ? { ...reply, delivery: true, device: id.device, heads: await this.heads(id) } : reply;
@@ -112,7 +123,10 @@ export class SessionService {
   async disconnect(mid: number, key: string, server: string): Promise<boolean> {
     // Released first: once the route is gone, a push by key finds the record ready to hold it.
     await this.resume.release(key, server);
-    return this.sessions.remove(mid, key, server);
+    const had = await this.sessions.remove(mid, key, server);
+    // Only when it was this comet's session: a newer one elsewhere (a resume) keeps its login record.
+    if (had) await this.access.forget(mid, key).catch(() => undefined);
+    return had;
   }
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
@@ -120,12 +134,13 @@ export class SessionService {
     // An expired session (e.g. Redis restarted) is written again, as goim does.
     if (!(await this.sessions.refresh(mid, key, server, ttl)) && (await this.resume.movedAway([key], server)).size === 0) await this.sessions.add(mid, key, server, ttl);
     await this.resume.refresh([key], server);
+    await this.access.touch([mid]);
   }
 
   /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
   async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
     const ttl = this.config.sessionTtlSec;
-    const [ok] = await Promise.all([this.sessions.refreshMany(sessions, server, ttl), this.resume.refresh(sessions.map((s) => s.key), server)]);
+    const [ok] = await Promise.all([this.sessions.refreshMany(sessions, server, ttl), this.resume.refresh(sessions.map((s) => s.key), server), this.access.touch(sessions.map((s) => s.mid))]);
     const missing = sessions.filter((_, i) => !ok[i]);
     // A session resumed on another comet is not this comet's to write back (its old connection is being closed).
     const moved = missing.length ? await this.resume.movedAway(missing.map((s) => s.key), server) : new Set<string>();

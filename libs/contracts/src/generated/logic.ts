@@ -4,6 +4,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AckEntry as _imgate_logic_AckEntry, AckEntry__Output as _imgate_logic_AckEntry__Output } from './imgate/logic/AckEntry';
 import type { AckReply as _imgate_logic_AckReply, AckReply__Output as _imgate_logic_AckReply__Output } from './imgate/logic/AckReply';
 import type { AckReq as _imgate_logic_AckReq, AckReq__Output as _imgate_logic_AckReq__Output } from './imgate/logic/AckReq';
+import type { AuthorizeJoinReply as _imgate_logic_AuthorizeJoinReply, AuthorizeJoinReply__Output as _imgate_logic_AuthorizeJoinReply__Output } from './imgate/logic/AuthorizeJoinReply';
+import type { AuthorizeJoinReq as _imgate_logic_AuthorizeJoinReq, AuthorizeJoinReq__Output as _imgate_logic_AuthorizeJoinReq__Output } from './imgate/logic/AuthorizeJoinReq';
 import type { ConnectReply as _imgate_logic_ConnectReply, ConnectReply__Output as _imgate_logic_ConnectReply__Output } from './imgate/logic/ConnectReply';
 import type { ConnectReq as _imgate_logic_ConnectReq, ConnectReq__Output as _imgate_logic_ConnectReq__Output } from './imgate/logic/ConnectReq';
 import type { ConnectionInfo as _imgate_logic_ConnectionInfo, ConnectionInfo__Output as _imgate_logic_ConnectionInfo__Output } from './imgate/logic/ConnectionInfo';
@@ -19,10 +21,13 @@ import type { HeartbeatReq as _imgate_logic_HeartbeatReq, HeartbeatReq__Output a
 import type { HeldPush as _imgate_logic_HeldPush, HeldPush__Output as _imgate_logic_HeldPush__Output } from './imgate/logic/HeldPush';
 import type { JoinRoomsReply as _imgate_logic_JoinRoomsReply, JoinRoomsReply__Output as _imgate_logic_JoinRoomsReply__Output } from './imgate/logic/JoinRoomsReply';
 import type { JoinRoomsReq as _imgate_logic_JoinRoomsReq, JoinRoomsReq__Output as _imgate_logic_JoinRoomsReq__Output } from './imgate/logic/JoinRoomsReq';
+import type { KickReply as _imgate_logic_KickReply, KickReply__Output as _imgate_logic_KickReply__Output } from './imgate/logic/KickReply';
+import type { KickReq as _imgate_logic_KickReq, KickReq__Output as _imgate_logic_KickReq__Output } from './imgate/logic/KickReq';
 import type { LogicClient as _imgate_logic_LogicClient, LogicDefinition as _imgate_logic_LogicDefinition } from './imgate/logic/Logic';
 import type { Node as _imgate_logic_Node, Node__Output as _imgate_logic_Node__Output } from './imgate/logic/Node';
 import type { NodesReply as _imgate_logic_NodesReply, NodesReply__Output as _imgate_logic_NodesReply__Output } from './imgate/logic/NodesReply';
 import type { NodesReq as _imgate_logic_NodesReq, NodesReq__Output as _imgate_logic_NodesReq__Output } from './imgate/logic/NodesReq';
+import type { Permissions as _imgate_logic_Permissions, Permissions__Output as _imgate_logic_Permissions__Output } from './imgate/logic/Permissions';
 import type { PushAllReq as _imgate_logic_PushAllReq, PushAllReq__Output as _imgate_logic_PushAllReq__Output } from './imgate/logic/PushAllReq';
 import type { PushKeysReq as _imgate_logic_PushKeysReq, PushKeysReq__Output as _imgate_logic_PushKeysReq__Output } from './imgate/logic/PushKeysReq';
 import type { PushMidsReq as _imgate_logic_PushMidsReq, PushMidsReq__Output as _imgate_logic_PushMidsReq__Output } from './imgate/logic/PushMidsReq';
@@ -34,6 +39,8 @@ import type { RenewOnlineReply as _imgate_logic_RenewOnlineReply, RenewOnlineRep
 import type { RenewOnlineReq as _imgate_logic_RenewOnlineReq, RenewOnlineReq__Output as _imgate_logic_RenewOnlineReq__Output } from './imgate/logic/RenewOnlineReq';
 import type { RenewSessionsReply as _imgate_logic_RenewSessionsReply, RenewSessionsReply__Output as _imgate_logic_RenewSessionsReply__Output } from './imgate/logic/RenewSessionsReply';
 import type { RenewSessionsReq as _imgate_logic_RenewSessionsReq, RenewSessionsReq__Output as _imgate_logic_RenewSessionsReq__Output } from './imgate/logic/RenewSessionsReq';
+import type { RevokeReply as _imgate_logic_RevokeReply, RevokeReply__Output as _imgate_logic_RevokeReply__Output } from './imgate/logic/RevokeReply';
+import type { RevokeReq as _imgate_logic_RevokeReq, RevokeReq__Output as _imgate_logic_RevokeReq__Output } from './imgate/logic/RevokeReq';
 import type { SessionRef as _imgate_logic_SessionRef, SessionRef__Output as _imgate_logic_SessionRef__Output } from './imgate/logic/SessionRef';
 import type { SessionUpdate as _imgate_logic_SessionUpdate, SessionUpdate__Output as _imgate_logic_SessionUpdate__Output } from './imgate/logic/SessionUpdate';
 import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from './imgate/logic/StreamHead';
@@ -55,6 +62,8 @@ export interface ProtoGrpcType {
       AckEntry: MessageTypeDefinition<_imgate_logic_AckEntry, _imgate_logic_AckEntry__Output>
       AckReply: MessageTypeDefinition<_imgate_logic_AckReply, _imgate_logic_AckReply__Output>
       AckReq: MessageTypeDefinition<_imgate_logic_AckReq, _imgate_logic_AckReq__Output>
+      AuthorizeJoinReply: MessageTypeDefinition<_imgate_logic_AuthorizeJoinReply, _imgate_logic_AuthorizeJoinReply__Output>
+      AuthorizeJoinReq: MessageTypeDefinition<_imgate_logic_AuthorizeJoinReq, _imgate_logic_AuthorizeJoinReq__Output>
       ConnectReply: MessageTypeDefinition<_imgate_logic_ConnectReply, _imgate_logic_ConnectReply__Output>
       ConnectReq: MessageTypeDefinition<_imgate_logic_ConnectReq, _imgate_logic_ConnectReq__Output>
       ConnectionInfo: MessageTypeDefinition<_imgate_logic_ConnectionInfo, _imgate_logic_ConnectionInfo__Output>
@@ -70,10 +79,13 @@ export interface ProtoGrpcType {
       HeldPush: MessageTypeDefinition<_imgate_logic_HeldPush, _imgate_logic_HeldPush__Output>
       JoinRoomsReply: MessageTypeDefinition<_imgate_logic_JoinRoomsReply, _imgate_logic_JoinRoomsReply__Output>
       JoinRoomsReq: MessageTypeDefinition<_imgate_logic_JoinRoomsReq, _imgate_logic_JoinRoomsReq__Output>
+      KickReply: MessageTypeDefinition<_imgate_logic_KickReply, _imgate_logic_KickReply__Output>
+      KickReq: MessageTypeDefinition<_imgate_logic_KickReq, _imgate_logic_KickReq__Output>
       Logic: SubtypeConstructor<typeof grpc.Client, _imgate_logic_LogicClient> & { service: _imgate_logic_LogicDefinition }
       Node: MessageTypeDefinition<_imgate_logic_Node, _imgate_logic_Node__Output>
       NodesReply: MessageTypeDefinition<_imgate_logic_NodesReply, _imgate_logic_NodesReply__Output>
       NodesReq: MessageTypeDefinition<_imgate_logic_NodesReq, _imgate_logic_NodesReq__Output>
+      Permissions: MessageTypeDefinition<_imgate_logic_Permissions, _imgate_logic_Permissions__Output>
       PushAllReq: MessageTypeDefinition<_imgate_logic_PushAllReq, _imgate_logic_PushAllReq__Output>
       PushKeysReq: MessageTypeDefinition<_imgate_logic_PushKeysReq, _imgate_logic_PushKeysReq__Output>
       PushMidsReq: MessageTypeDefinition<_imgate_logic_PushMidsReq, _imgate_logic_PushMidsReq__Output>
@@ -85,6 +97,8 @@ export interface ProtoGrpcType {
       RenewOnlineReq: MessageTypeDefinition<_imgate_logic_RenewOnlineReq, _imgate_logic_RenewOnlineReq__Output>
       RenewSessionsReply: MessageTypeDefinition<_imgate_logic_RenewSessionsReply, _imgate_logic_RenewSessionsReply__Output>
       RenewSessionsReq: MessageTypeDefinition<_imgate_logic_RenewSessionsReq, _imgate_logic_RenewSessionsReq__Output>
+      RevokeReply: MessageTypeDefinition<_imgate_logic_RevokeReply, _imgate_logic_RevokeReply__Output>
+      RevokeReq: MessageTypeDefinition<_imgate_logic_RevokeReq, _imgate_logic_RevokeReq__Output>
       SessionRef: MessageTypeDefinition<_imgate_logic_SessionRef, _imgate_logic_SessionRef__Output>
       SessionUpdate: MessageTypeDefinition<_imgate_logic_SessionUpdate, _imgate_logic_SessionUpdate__Output>
       StreamHead: MessageTypeDefinition<_imgate_logic_StreamHead, _imgate_logic_StreamHead__Output>

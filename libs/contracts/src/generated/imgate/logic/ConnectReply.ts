@@ -2,6 +2,7 @@
 
 import type { StreamHead as _imgate_logic_StreamHead, StreamHead__Output as _imgate_logic_StreamHead__Output } from '../../imgate/logic/StreamHead';
 import type { HeldPush as _imgate_logic_HeldPush, HeldPush__Output as _imgate_logic_HeldPush__Output } from '../../imgate/logic/HeldPush';
+import type { Permissions as _imgate_logic_Permissions, Permissions__Output as _imgate_logic_Permissions__Output } from '../../imgate/logic/Permissions';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ConnectReply {
@@ -21,6 +22,7 @@ export interface ConnectReply {
   'resumed'?: (boolean);
   'rooms'?: (string)[];
   'held'?: (_imgate_logic_HeldPush)[];
+  'permissions'?: (_imgate_logic_Permissions | null);
 }
 
 export interface ConnectReply__Output {
@@ -40,4 +42,5 @@ export interface ConnectReply__Output {
   'resumed': (boolean);
   'rooms': (string)[];
   'held': (_imgate_logic_HeldPush__Output)[];
+  'permissions': (_imgate_logic_Permissions__Output | null);
 }

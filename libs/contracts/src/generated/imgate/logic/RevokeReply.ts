@@ -1,0 +1,10 @@
+// Original file: proto/logic.proto
+
+
+export interface RevokeReply {
+  'closed'?: (number);
+}
+
+export interface RevokeReply__Output {
+  'closed': (number);
+}
