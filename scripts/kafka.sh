@@ -5,7 +5,10 @@
 # until it serves, and remembers (pid file) that we did, so `down` stops only
 # ours and then deletes its data.
 #
-#   bash scripts/kafka.sh up|down|status
+#   bash scripts/kafka.sh up|down|status|stop|start
+#
+# up formats fresh storage; stop/start stop our broker and start it again on
+# the data it has (a broker restart, for the resilience tests on a private broker).
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 #      IMGATE_STATE (/tmp/imgate-services), IMGATE_CACHE (~/.cache/imgate),
@@ -197,6 +200,13 @@ up() {
     die "kafka-storage format failed"
   fi
 
+  launch "$started"
+}
+
+# Starts the broker on the config and storage in $STATE; waits until it serves.
+launch() {
+  local started=$1 pid
+  local cp="$LIBS/*" log4j="-Dlog4j.configuration=file:$LOG4J"
   # setsid + nohup: the broker lives on after the calling shell (and its
   # process group) goes away. The inner shell records its pid, then becomes java.
   # shellcheck disable=SC2016,SC2086 # $$ is the inner shell's; HEAP_OPTS is a word list
@@ -225,6 +235,25 @@ up() {
   done
   pid=$(owned_pid) || die "a broker answers on $HOST:$PORT but it is not the one we started"
   say "started at $HOST:$PORT in $((SECONDS - started)) s (pid $pid)"
+}
+
+# Stops our broker, keeping its data (start brings it back as it was).
+stop() {
+  local pid
+  if pid=$(owned_pid); then
+    stop_pid "$pid"
+    say "stopped (pid $pid), data kept"
+  else
+    say "not running (or not ours)"
+  fi
+  rm -f "$PIDFILE"
+}
+
+start() {
+  [[ -s $PROPS && -d $DATADIR ]] || die "no broker data in $STATE; run 'up' first"
+  answers "$PORT" && { say "already running at $HOST:$PORT"; return; }
+  ensure_libs
+  launch "$SECONDS"
 }
 
 down() {
@@ -260,7 +289,7 @@ status() {
 
 cmd="${1:-}"
 case "$cmd" in
-  up | down | status)
+  up | down | status | stop | start)
     mkdir -p "$STATE"
     # One up/down at a time per state dir; a bounded wait, never a hang.
     exec 9>"$STATE/.lock"
@@ -268,7 +297,7 @@ case "$cmd" in
     "$cmd"
     ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|stop|start" >&2
     exit 2
     ;;
 esac

@@ -7,6 +7,8 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# redis-cli --cluster create builds the local Redis Cluster (scripts/redis-cluster.sh).
+command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)

@@ -30,6 +30,8 @@ export interface CometConfig {
   /** How often a connection's session expiry is refreshed in logic, at most. */
   sessionRefreshMs: number;
   registerIntervalMs: number;
+  /** A registered comet stays ready through a Redis outage this short (its connections still work). */
+  redisGraceMs: number;
   weight: number;
   region: string;
   /** Rooms one connection may be in (its main room included). */
@@ -104,6 +106,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     maxPendingBytes: env.int('COMET_MAX_PENDING_BYTES', 256 * 1024, 4 * 1024, 1024 * 1024 * 1024),
     sessionRefreshMs: env.int('COMET_SESSION_REFRESH_MS', 60_000, 1_000, 3_600_000),
     registerIntervalMs: env.int('COMET_REGISTER_INTERVAL_MS', 5_000, 200, 60_000),
+    redisGraceMs: env.int('COMET_REDIS_GRACE_MS', 30_000, 0, 3_600_000),
     weight: env.int('COMET_WEIGHT', 10, 0, 1_000),
     region: env.str('COMET_REGION', '', /^[A-Za-z0-9_.-]{0,64}$/),
     maxRooms: env.int('COMET_MAX_ROOMS', 8, 1, 1_000),

@@ -12,6 +12,7 @@ import { DrainService } from './drain.service';
 import { AckForwarder } from './logic/ack-forwarder';
 import { LogicClient } from './logic/logic.client';
 import { SessionRenewals } from './logic/session-renewals';
+import { SessionReplay } from './logic/session-replay';
 import { SessionUpdates } from './logic/session-updates';
 import { CometMetrics } from './comet.metrics';
 import { OnlineReporter } from './online-reporter.service';
@@ -32,8 +33,17 @@ export class CometModule {
         { provide: COMET_CONFIG, useValue: config },
         { provide: COMET_REGISTRY, useValue: infra.registry },
         ...roleProviders(deps),
-        // A draining comet is not ready: load balancers stop sending clients to it.
-        { provide: READINESS, useFactory: (drain: DrainService) => async () => ({ ...(await infra.ready()), accepting: !drain.draining }), inject: [DrainService] },
+        // A draining comet is not ready: load balancers stop sending clients to it. Nor is one
+        // that has never been listed in the registry (job would not deliver to it).
+        {
+          provide: READINESS,
+          useFactory: (drain: DrainService, registration: RegistrationService) => async () => ({
+            ...(await infra.ready()),
+            registered: registration.registered ? true : { ok: false, reason: 'not listed in the comet registry yet' },
+            accepting: drain.draining ? { ok: false, reason: 'draining' } : true,
+          }),
+          inject: [DrainService, RegistrationService],
+        },
         DrainService,
         CometMetrics,
         Buckets,
@@ -41,6 +51,7 @@ export class CometModule {
         AckForwarder,
         LogicClient,
         SessionRenewals,
+        SessionReplay,
         SessionUpdates,
         Deadlines,
         OnlineReporter,

@@ -8,6 +8,13 @@ export interface JobConfig {
   concurrency: number;
   sessionTimeoutMs: number;
   cometTimeoutMs: number;
+  /** Attempts per delivery to one comet, within the budget; then its part is dropped (and counted). */
+  cometRetries: number;
+  cometRetryBudgetMs: number;
+  /** A comet whose delivery was dropped is skipped this long. */
+  cometCooldownMs: number;
+  /** Records accepted longer ago are skipped (0: never): a new consumer group does not replay old pushes. */
+  maxMessageAgeMs: number;
   registryRefreshMs: number;
   /** A queue fetch waits for this many bytes or for the window, whichever comes first. */
   batchBytes: number;
@@ -29,6 +36,10 @@ export function loadJobConfig(env: Env, defaults: { clusterSecret?: string } = {
     concurrency: env.int('JOB_CONCURRENCY', 4, 1, 256),
     sessionTimeoutMs: env.int('JOB_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
     cometTimeoutMs: env.int('JOB_COMET_TIMEOUT_MS', 5_000, 100, 60_000),
+    cometRetries: env.int('JOB_COMET_RETRIES', 3, 1, 100),
+    cometRetryBudgetMs: env.int('JOB_COMET_RETRY_BUDGET_MS', 3_000, 100, 60_000),
+    cometCooldownMs: env.int('JOB_COMET_COOLDOWN_MS', 2_000, 0, 600_000),
+    maxMessageAgeMs: env.int('JOB_MAX_MESSAGE_AGE_MS', 300_000, 0, 30 * 86_400_000),
     registryRefreshMs: env.int('JOB_REGISTRY_REFRESH_MS', 2_000, 100, 60_000),
     batchBytes: env.int('JOB_BATCH_BYTES', 16 * 1024, 1, 16 * 1024 * 1024),
     batchWindowMs: env.int('JOB_BATCH_WINDOW_MS', 10, 0, 1_000),

@@ -1,5 +1,5 @@
-import type { Clock, Logger, RoleInfra } from '@imgate/common';
-import { type CometRegistry, createRedis, type OnlineRepository, RedisCometRegistry, RedisOnlineRepository } from '@imgate/store';
+import { type Clock, DependencyStatus, type Logger, type RoleInfra } from '@imgate/common';
+import { type CometRegistry, createRedis, type OnlineRepository, RedisCometRegistry, RedisOnlineRepository, startRedis } from '@imgate/store';
 import { KafkaConsumer, type QueueConsumer } from '@imgate/queue';
 import type { JobConfig } from './job.config';
 
@@ -13,6 +13,7 @@ export interface JobInfra extends RoleInfra {
 export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clock): JobInfra {
   const { infra } = config;
   const redis = createRedis(infra.redisUrl, logger);
+  const redisStatus = new DependencyStatus('redis', clock, logger);
   const consumer = new KafkaConsumer(
     {
       brokers: infra.kafkaBrokers,
@@ -32,12 +33,15 @@ export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clo
     registry: new RedisCometRegistry(redis, infra.redisPrefix, infra.registryTtlMs, clock),
     consumer,
     online: new RedisOnlineRepository(redis, infra.redisPrefix, logger),
-    start: () => redis.connect(),
+    // Neither Redis nor Kafka is needed to boot: job starts unready and catches up when they answer.
+    async start() {
+      startRedis(redis, redisStatus);
+    },
     async stop() {
       redis.disconnect();
     },
     async ready() {
-      return { redis: await redis.ping().then((r) => r === 'PONG', () => false), kafka: consumer.running };
+      return { redis: redisStatus.state(), kafka: consumer.running ? true : { ok: false, reason: 'not a member of the consumer group (kafka unreachable, or joining)' } };
     },
   };
 }

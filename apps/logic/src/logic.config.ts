@@ -31,8 +31,14 @@ export interface LogicConfig {
   /** Session expiry in Redis, refreshed by heartbeats (seconds). */
   sessionTtlSec: number;
   pushMaxBytes: number;
+  /** A push not acknowledged by Kafka within this is answered 503. */
+  pushTimeoutMs: number;
+  /** Push records waiting for Kafka, at most; more are refused with 503 at once (memory stays flat). */
+  pushQueueMax: number;
   pushMaxReceivers: number;
   upstreamMaxBytes: number;
+  /** How often the sessions of comets gone from the registry are removed (0: never). */
+  sweepMs: number;
   /** A comet's online snapshot expires this long after its last report. */
   onlineTtlMs: number;
   /** How often logic re-reads every comet's online snapshot. */
@@ -87,8 +93,11 @@ export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 
     heartbeatStepSec: env.int('LOGIC_HEARTBEAT_STEP_SEC', 30, 1, 3_600),
     sessionTtlSec: env.int('LOGIC_SESSION_TTL_SEC', heartbeatSec * 3, heartbeatSec + 1, 86_400),
     pushMaxBytes: env.int('LOGIC_PUSH_MAX_BYTES', 256 * 1024, 1, 4 * 1024 * 1024),
+    pushTimeoutMs: env.int('LOGIC_PUSH_TIMEOUT_MS', 3_000, 100, 120_000),
+    pushQueueMax: env.int('LOGIC_PUSH_QUEUE_MAX', 10_000, 1, 10_000_000),
     pushMaxReceivers: env.int('LOGIC_PUSH_MAX_RECEIVERS', 1_000, 1, 100_000),
     upstreamMaxBytes: env.int('LOGIC_UPSTREAM_MAX_BYTES', 64 * 1024, 1, 4 * 1024 * 1024),
+    sweepMs: env.int('LOGIC_SWEEP_MS', 5_000, 0, 3_600_000),
     onlineTtlMs: env.int('LOGIC_ONLINE_TTL_MS', 30_000, 1_000, 3_600_000),
     onlineRefreshMs: env.int('LOGIC_ONLINE_REFRESH_MS', 1_000, 100, 60_000),
     delivery: {

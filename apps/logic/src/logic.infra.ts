@@ -1,5 +1,5 @@
-import type { Clock, Logger, RoleInfra } from '@imgate/common';
-import { type CometRegistry, createRedis, MemoryCometRegistry, type MemoryOnlineRepository, type OnlineRepository, RedisOnlineRepository, RedisCometRegistry } from '@imgate/store';
+import { type Clock, DependencyStatus, type Logger, retryForever, type RoleInfra } from '@imgate/common';
+import { type CometRegistry, createRedis, MemoryCometRegistry, type MemoryOnlineRepository, type OnlineRepository, RedisOnlineRepository, RedisCometRegistry, startRedis } from '@imgate/store';
 import { KafkaProducer, type MemoryQueue, type QueueProducer } from '@imgate/queue';
 import type { ConnectionRecordRepository } from './connections/connection-record';
 import { MemoryConnectionRecordRepository } from './connections/memory-connection-record.repository';
@@ -55,11 +55,20 @@ function ackSettings(history: StreamSettings): AckSettings {
   return { maxDevices: 32, ttlSec: 2 * history.userTtlSec };
 }
 
+/**
+ * Neither Redis nor Kafka is needed to boot: logic serves HTTP and gRPC at once, unready, and
+ * answers what needs them with 503 / UNAVAILABLE until they answer (the snowflake lease and the
+ * producer connect in the background, retrying with backoff).
+ */
 export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Clock): LogicInfra {
   const { infra } = config;
   const redis = createRedis(infra.redisUrl, logger);
+  const redisStatus = new DependencyStatus('redis', clock, logger);
+  const kafkaStatus = new DependencyStatus('kafka', clock, logger);
   const producer = new KafkaProducer(
     { brokers: infra.kafkaBrokers, clientId: `${infra.kafkaClientId}-logic`, topics: [infra.pushTopic, infra.upstreamTopic], partitions: infra.kafkaPartitions },
+    { maxQueued: config.pushQueueMax, timeoutMs: config.pushTimeoutMs },
+    kafkaStatus,
     logger,
   );
   const history = streamSettings(config.delivery);
@@ -67,7 +76,7 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
     clock,
     onError: (err) => logger.warn({ err }, 'snowflake node id lease renewal failed'),
   });
-  let producing = false;
+  let stopped = false;
   return {
     sessions: new RedisSessionRepository(redis, infra.redisPrefix),
     connections: new RedisConnectionRecordRepository(redis, infra.redisPrefix),
@@ -81,21 +90,22 @@ export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Cloc
     logins: new RedisLoginRepository(redis, infra.redisPrefix),
     revocations: new RedisRevocationRepository(redis, infra.redisPrefix),
     async start() {
-      await redis.connect();
-      const node = await lease.start();
-      logger.info({ node }, 'snowflake node id leased');
+      startRedis(redis, redisStatus);
+      void retryForever(async () => logger.info({ node: await lease.start() }, 'snowflake node id leased'), {
+        stopped: () => stopped,
+        onError: (err, delayMs) => logger.warn({ err: err.message, delayMs }, 'snowflake node id not leased yet (redis unavailable?); retrying'),
+      });
       await producer.start();
-      producing = true;
     },
     async stop() {
-      producing = false;
-      await producer.stop();
+      stopped = true;
+      await producer.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'kafka producer did not stop cleanly'));
       await lease.stop().catch((err: unknown) => logger.warn({ err }, 'snowflake node id lease release failed'));
       redis.disconnect();
     },
     async ready() {
-      const redisOk = await redis.ping().then((r) => r === 'PONG', () => false);
-      return { redis: redisOk, kafka: producing };
+      const leased = lease.id >= 0 ? true : { ok: false, reason: 'no snowflake node id leased yet' };
+      return { redis: redisStatus.state(), kafka: kafkaStatus.state(), lease: leased };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { grpcServerTimer, METRICS, type MetricsRegistry } from '@imgate/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 @Injectable()
 export class LogicMetrics {
@@ -11,6 +11,10 @@ export class LogicMetrics {
   readonly grpc: ReturnType<typeof grpcServerTimer>;
   readonly apiRefused: Counter<'transport' | 'reason'>;
   readonly peerRefused: Counter<'reason'>;
+  readonly queueDepth: Gauge;
+  readonly sweptSessions: Counter;
+  /** Set by whoever holds the producer; read at scrape time. */
+  pushQueueDepth: () => number = () => 0;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -36,6 +40,16 @@ export class LogicMetrics {
       help: 'Comet-only gRPC calls refused: the caller proved no comet identity, or acted as another comet (reason)',
       labelNames: ['reason'],
       registers,
+    });
+    this.sweptSessions = new Counter({ name: 'imgate_logic_swept_sessions_total', help: 'Sessions removed because their comet left the registry (crash)', registers });
+    const depth = () => this.pushQueueDepth();
+    this.queueDepth = new Gauge({
+      name: 'imgate_logic_push_queue_depth',
+      help: 'Push records waiting for Kafka (queued or in flight); bounded by LOGIC_PUSH_QUEUE_MAX',
+      registers,
+      collect() {
+        this.set(depth());
+      },
     });
   }
 }

@@ -35,6 +35,7 @@ import { GoimPushController } from './push/goim-push.http.controller';
 import { PushController } from './push/push.http.controller';
 import { PushService } from './push/push.service';
 import { SessionService } from './session/session.service';
+import { SessionSweeper } from './session/session-sweeper';
 import { UpstreamService } from './upstream.service';
 
 @Module({})
@@ -75,6 +76,7 @@ export class LogicModule {
         KickService,
         RevokeService,
         SessionService,
+        SessionSweeper,
         MessageIds,
         PushService,
         DeliveryService,

@@ -158,7 +158,7 @@ describe('bad input on every interface', () => {
       ['logic', { LOGIC_AUTH_MODE: 'jwt' }, /^invalid configuration: LOGIC_JWT_SECRET or LOGIC_JWT_PUBLIC_KEY must be set/],
       ['logic', { LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: 'short' }, /^invalid configuration: LOGIC_JWT_SECRET must be at least 32 bytes/],
       ['comet', { COMET_BUCKETS: 'many' }, /^invalid configuration: COMET_BUCKETS must be an integer \(got "many"\)$/],
-      ['comet', { REDIS_URL: 'http://x' }, /^invalid configuration: REDIS_URL must use redis: or rediss:/],
+      ['comet', { REDIS_URL: 'http://x' }, /^invalid configuration: REDIS_URL must use redis:, rediss:, redis\+cluster: or rediss\+cluster:/],
       ['job', { KAFKA_BROKERS: 'nohost' }, /^invalid configuration: KAFKA_BROKERS must be host:port \(got "nohost"\)$/],
       ['job', { LOG_LEVEL: 'loud' }, /^invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ];

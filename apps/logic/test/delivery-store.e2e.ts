@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { createRedis, type RedisClient } from '@imgate/store';
+import { createRedis, deleteKeys, type RedisClient, scanKeys } from '@imgate/store';
 import { systemClock } from '@imgate/common';
-import { waitFor } from '@imgate/testing';
+import { testRedisUrl, waitFor } from '@imgate/testing';
 import { type AckRepository, type AckSettings, DEFAULT_ACK_SETTINGS } from '../src/delivery/ack.repository';
 import type { IdempotencyRepository } from '../src/delivery/idempotency.repository';
 import { MemoryAckRepository } from '../src/delivery/memory-ack.repository';
@@ -19,7 +19,7 @@ import { RedisStreamRepository } from '../src/delivery/redis-stream.repository';
 import { streamKey } from '../src/delivery/stream-keys';
 import { type AppendItem, DEFAULT_STREAM_SETTINGS, type StreamRead, type StreamRepository, type StreamSettings } from '../src/delivery/stream.repository';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 const PREFIX = `t:delivery-store-${randomBytes(4).toString('hex')}:`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -306,13 +306,9 @@ describe('delivery stores', () => {
 
   after(async () => {
     if (!redis) return;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    const [, left] = await redis.scan('0', 'MATCH', `${PREFIX}*`, 'COUNT', 10_000);
+    // On a Redis Cluster the keys sit on every master: scanKeys walks them all.
+    await deleteKeys(redis, await scanKeys(redis, `${PREFIX}*`));
+    const left = await scanKeys(redis, `${PREFIX}*`);
     redis.disconnect();
     redis2?.disconnect();
     assert.deepEqual(left, [], 'every key of this run is deleted');

@@ -1,5 +1,6 @@
 import { Inject, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { CLOCK, type Clock, LOGGER } from './clock';
+import type { Readiness } from './dependency';
 import type { Logger } from './logger';
 import { METRICS, type MetricsRegistry } from './metrics';
 
@@ -9,8 +10,8 @@ export interface RoleInfra {
   start(): Promise<void>;
   /** Closes the stores; runs after everything stopped serving. */
   stop(): Promise<void>;
-  /** Dependency name → does it answer (the role's /health/ready). */
-  ready(): Promise<Record<string, boolean>>;
+  /** Dependency name → does it answer, with a reason when not (the role's /health/ready). */
+  ready(): Promise<Readiness>;
 }
 
 /** What every role's `start*` entry takes: one object of the same shape for comet, logic and job. */

@@ -1,3 +1,4 @@
 export * from './queue';
 export * from './memory-queue';
 export * from './kafka-queue';
+export * from './kafka-producer';

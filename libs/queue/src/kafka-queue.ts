@@ -1,6 +1,6 @@
-import { type Consumer, type Kafka as KafkaClient, Kafka, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type Kafka as KafkaClient, Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@imgate/common';
-import type { ConsumedRecord, QueueAck, QueueConsumer, QueueProducer, QueueRecord } from './queue';
+import type { ConsumedRecord, QueueConsumer } from './queue';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -10,7 +10,7 @@ export interface KafkaSettings {
   partitions: number;
 }
 
-function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
+export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
   const log = logger.child({ component: 'kafka' });
   return new Kafka({
     clientId: settings.clientId,
@@ -29,7 +29,7 @@ function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
   });
 }
 
-async function ensureTopics(kafka: KafkaClient, topics: string[], partitions: number): Promise<void> {
+export async function ensureTopics(kafka: KafkaClient, topics: string[], partitions: number): Promise<void> {
   if (topics.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
@@ -41,118 +41,6 @@ async function ensureTopics(kafka: KafkaClient, topics: string[], partitions: nu
     }
   } finally {
     await admin.disconnect();
-  }
-}
-
-interface Pending {
-  topic: string;
-  records: QueueRecord[];
-  resolve: (acks: QueueAck[]) => void;
-  reject: (err: Error) => void;
-}
-
-type Partitioner = ReturnType<typeof Partitioners.DefaultPartitioner>;
-
-/**
- * Idempotent, acks=all producer with natural batching: while one produce request is in flight,
- * later sends queue up and go together in the next request. An idle producer adds no delay; a
- * busy one amortises the broker round trip over many records, and order per key still holds.
- */
-export class KafkaProducer implements QueueProducer {
-  private readonly kafka: KafkaClient;
-  private readonly producer: Producer;
-  private readonly partitioner: Partitioner = Partitioners.DefaultPartitioner();
-  private readonly partitionCounts = new Map<string, number>();
-  private queue: Pending[] = [];
-  private flushing = false;
-
-  constructor(private readonly settings: KafkaSettings, logger: Logger) {
-    this.kafka = createKafka(settings, logger);
-    this.producer = this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-  }
-
-  async start(): Promise<void> {
-    await ensureTopics(this.kafka, this.settings.topics, this.settings.partitions);
-    await this.loadPartitionCounts(this.settings.topics);
-    await this.producer.connect();
-  }
-
-  async stop(): Promise<void> {
-    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
-    await this.producer.disconnect();
-  }
-
-  send(topic: string, records: QueueRecord[]): Promise<QueueAck[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ topic, records, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async loadPartitionCounts(topics: string[]): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const meta = await admin.fetchTopicMetadata({ topics });
-      for (const t of meta.topics) this.partitionCounts.set(t.name, t.partitions.length);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  /** The partition Kafka's default (murmur2) partitioner picks, so each record's offset can be reported. */
-  private partitionOf(topic: string, key: string): number {
-    const count = this.partitionCounts.get(topic) ?? 1;
-    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
-    return this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, 500);
-        const unknown = [...new Set(batch.map((b) => b.topic))].filter((t) => !this.partitionCounts.has(t));
-        try {
-          if (unknown.length) await this.loadPartitionCounts(unknown);
-          await this.produce(batch);
-        } catch (err) {
-          for (const p of batch) p.reject(err as Error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private async produce(batch: Pending[]): Promise<void> {
-    // Position of each record within its topic-partition in this request: offset = baseOffset + position.
-    const positions = new Map<string, number>();
-    const placed = batch.map((p) =>
-      p.records.map((r) => {
-        const partition = this.partitionOf(p.topic, r.key);
-        const tp = `${p.topic}/${partition}`;
-        const position = positions.get(tp) ?? 0;
-        positions.set(tp, position + 1);
-        return { partition, tp, position };
-      }),
-    );
-    const byTopic = new Map<string, Array<{ key: string; value: Buffer; partition: number }>>();
-    batch.forEach((p, i) => {
-      const list = byTopic.get(p.topic) ?? [];
-      p.records.forEach((r, j) => list.push({ key: r.key, value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength), partition: placed[i][j].partition }));
-      byTopic.set(p.topic, list);
-    });
-    const meta = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    const base = new Map(meta.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '0')]));
-    batch.forEach((p, i) =>
-      p.resolve(placed[i].map(({ partition, tp, position }) => ({ partition, offset: String((base.get(tp) ?? 0n) + BigInt(position)) }))),
-    );
   }
 }
 

@@ -22,6 +22,8 @@ export interface QueueProducer {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(topic: string, records: QueueRecord[]): Promise<QueueAck[]>;
+  /** Records waiting to be written (queued or in flight), where the producer keeps a queue. */
+  readonly depth?: number;
 }
 
 /**
@@ -40,3 +42,8 @@ export interface QueueConsumer {
 
 export const QUEUE_PRODUCER = Symbol('QUEUE_PRODUCER');
 export const QUEUE_CONSUMER = Symbol('QUEUE_CONSUMER');
+
+/** The queue is away or full: the write was refused (or not acknowledged in time) and may be retried. */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+}

@@ -19,8 +19,11 @@ export interface CometNode {
 export type CometAnnouncement = Omit<CometNode, 'updatedAt'>;
 
 export interface CometRegistry {
-  /** Adds or refreshes a node; it stays listed for the registry's TTL after the last call. */
-  register(node: CometAnnouncement): Promise<void>;
+  /**
+   * Adds or refreshes a node; it stays listed for the registry's TTL after the last call. True when
+   * the entry was new: the first registration, or the store lost it (restarted empty, flushed).
+   */
+  register(node: CometAnnouncement): Promise<boolean>;
   deregister(id: string): Promise<void>;
   /** Live nodes only (refreshed within the TTL). */
   list(): Promise<CometNode[]>;

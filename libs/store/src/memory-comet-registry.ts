@@ -10,8 +10,10 @@ export class MemoryCometRegistry implements CometRegistry {
     private readonly clock: Clock,
   ) {}
 
-  async register(node: CometAnnouncement): Promise<void> {
+  async register(node: CometAnnouncement): Promise<boolean> {
+    const created = !this.nodes.has(node.id);
     this.nodes.set(node.id, { ...node, updatedAt: this.clock.now() });
+    return created;
   }
 
   async deregister(id: string): Promise<void> {

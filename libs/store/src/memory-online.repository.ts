@@ -20,6 +20,10 @@ export class MemoryOnlineRepository implements OnlineRepository {
     for (const l of this.listeners) l(server, rooms);
   }
 
+  async remove(server: string): Promise<void> {
+    this.snapshots.delete(server);
+  }
+
   async read(servers: string[]): Promise<Map<string, OnlineSnapshot>> {
     const now = this.clock.now();
     const out = new Map<string, OnlineSnapshot>();

@@ -14,6 +14,8 @@ export interface OnlineRepository {
   renew(server: string, snapshot: OnlineSnapshot, ttlMs: number): Promise<void>;
   /** Records at once that a comet has members of these rooms, and tells subscribers. */
   addRooms(server: string, rooms: string[], ttlMs: number): Promise<void>;
+  /** Drops a comet's snapshot (it left the registry). */
+  remove(server: string): Promise<void>;
   /** Snapshots of the given comets (those with none are left out). */
   read(servers: string[]): Promise<Map<string, OnlineSnapshot>>;
   /** Calls back on every addRooms anywhere in the cluster. */

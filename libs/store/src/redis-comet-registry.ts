@@ -18,9 +18,10 @@ export class RedisCometRegistry implements CometRegistry {
     this.key = `${prefix}comets`;
   }
 
-  async register(node: CometAnnouncement): Promise<void> {
+  async register(node: CometAnnouncement): Promise<boolean> {
     const value: CometNode = { ...node, updatedAt: this.clock.now() };
-    await this.redis.hset(this.key, node.id, JSON.stringify(value));
+    // HSET answers how many fields are new: 1 when the entry was missing.
+    return (await this.redis.hset(this.key, node.id, JSON.stringify(value))) === 1;
   }
 
   async deregister(id: string): Promise<void> {

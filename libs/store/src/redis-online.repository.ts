@@ -46,6 +46,10 @@ export class RedisOnlineRepository implements OnlineRepository {
     if (!res || failed) throw failed?.[0] ?? new Error('rooms not recorded');
   }
 
+  async remove(server: string): Promise<void> {
+    await this.redis.del(this.key(server));
+  }
+
   async read(servers: string[]): Promise<Map<string, OnlineSnapshot>> {
     const out = new Map<string, OnlineSnapshot>();
     if (servers.length === 0) return out;
@@ -64,7 +68,10 @@ export class RedisOnlineRepository implements OnlineRepository {
   }
 
   async onRoomsAdded(listener: (server: string, rooms: string[]) => void): Promise<void> {
-    this.subscriber ??= this.redis.duplicate();
+    if (!this.subscriber) {
+      this.subscriber = this.redis.duplicate();
+      this.subscriber.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'redis subscriber error'));
+    }
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { clusterUrl } from '@imgate/common';
 import { TEST_CLUSTER_SECRET } from './grpc-auth';
 import { TEST_API_KEY, TEST_JWT_SECRET, apiHeaders } from './jwt';
 import { freePorts } from './ports';
@@ -34,18 +35,39 @@ export interface ClusterOptions {
   cometEnv?: (id: string) => Record<string, string>;
 }
 
+/** A comet's own settings: its id, its ports and where logic is. */
+export function cometEnv(id: string, p: { tcp: number; ws: number; grpc: number; http: number; kcp: number }, logicGrpc: number): Record<string, string> {
+  return {
+    COMET_ID: id,
+    COMET_TCP_PORT: String(p.tcp),
+    COMET_WS_PORT: String(p.ws),
+    COMET_GRPC_PORT: String(p.grpc),
+    COMET_HTTP_PORT: String(p.http),
+    COMET_KCP_PORT: String(p.kcp),
+    COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
+  };
+}
+
 /**
- * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
- * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
- * Logic requires TEST_API_KEY; the roles prove membership with TEST_CLUSTER_SECRET (or mTLS
- * when the env names certificates, e.g. from makeTestPki).
+ * The Redis the tests run against: REDIS_URL (default local), or with REDIS_CLUSTER_NODES set the
+ * Redis Cluster on those nodes, as a `redis+cluster://` URL. Roles get it as REDIS_URL (not as
+ * REDIS_CLUSTER_NODES), so a test that points a cluster at its own Redis through `env` still can.
  */
-export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const run = `${opts.name}-${randomBytes(3).toString('hex')}`;
-  const dir = testOutputDir(opts.name);
+export function testRedisUrl(): string {
+  const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const nodes = process.env.REDIS_CLUSTER_NODES?.split(',').map((n) => n.trim()).filter(Boolean);
+  return nodes?.length ? clusterUrl(base, nodes) : base;
+}
+
+/**
+ * The settings every test cluster runs with (Redis from testRedisUrl(), Kafka from KAFKA_BROKERS): a run name, its own key prefix, topics and consumer
+ * group, the test JWT secret and API key, quick registry timings; `extra` overrides.
+ */
+export function testClusterEnv(name: string, extra: Record<string, string> = {}): { run: string; env: Record<string, string> } {
+  const run = `${name}-${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     LOG_LEVEL: 'info',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: testRedisUrl(),
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     REDIS_PREFIX: `t:${run}:`,
     KAFKA_PUSH_TOPIC: `imgate-push-${run}`,
@@ -59,8 +81,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
-    ...opts.env,
+    ...extra,
   };
+  return { run, env };
+}
+
+/**
+ * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
+ * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ * Logic requires TEST_API_KEY; the roles prove membership with TEST_CLUSTER_SECRET (or mTLS
+ * when the env names certificates, e.g. from makeTestPki).
+ */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { run, env } = testClusterEnv(opts.name, opts.env);
+  const dir = testOutputDir(opts.name);
   const [logicHttp, logicGrpc, jobHttp] = await freePorts(3);
   const logic = new RoleProcess('logic', 'logic', { ...env, LOGIC_HTTP_PORT: String(logicHttp), LOGIC_GRPC_ADDR: `127.0.0.1:${logicGrpc}` }, dir).start();
   const started: RoleProcess[] = [logic];
@@ -70,17 +104,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < (opts.comets ?? 1); i++) {
       const [tcp, ws, grpc, http, kcp] = await freePorts(5);
       const id = `comet-${i + 1}-${run}`;
-      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', {
-        ...env,
-        COMET_ID: id,
-        COMET_TCP_PORT: String(tcp),
-        COMET_WS_PORT: String(ws),
-        COMET_GRPC_PORT: String(grpc),
-        COMET_HTTP_PORT: String(http),
-        COMET_KCP_PORT: String(kcp),
-        COMET_LOGIC_ADDR: `127.0.0.1:${logicGrpc}`,
-        ...opts.cometEnv?.(id),
-      }, dir).start();
+      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', { ...env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc), ...opts.cometEnv?.(id) }, dir).start();
       started.push(proc);
       comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });
     }

@@ -20,9 +20,18 @@ export function testOutputDir(name: string): string {
   return dir;
 }
 
+export interface RoleProcessOptions {
+  /**
+   * Load bench/lib/role-hook.js with --expose-gc and an IPC channel, so `memory()` can read the
+   * process's memory after a full GC (as the bench does).
+   */
+  memoryHook?: boolean;
+}
+
 /** One role running as its own OS process (the built `dist/apps/<role>/src/main.js`), logging to a file. */
 export class RoleProcess {
   private child?: ChildProcess;
+  private memoryAsks = 0;
   private exit?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output = '';
 
@@ -31,13 +40,15 @@ export class RoleProcess {
     readonly role: Role,
     readonly env: Record<string, string>,
     private readonly logDir: string,
+    readonly options: RoleProcessOptions = {},
   ) {}
 
   start(): this {
     const log = createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist/apps', this.role, 'src/main.js')], {
+    const hook = this.options.memoryHook ? ['--expose-gc', '-r', join(repoRoot(), 'dist/bench/lib/role-hook.js')] : [];
+    const child = spawn(process.execPath, [...hook, join(repoRoot(), 'dist/apps', this.role, 'src/main.js')], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...(this.options.memoryHook ? (['ipc'] as const) : [])],
     });
     const keep = (chunk: Buffer) => {
       log.write(chunk);
@@ -54,6 +65,24 @@ export class RoleProcess {
     // The test runner reaps whatever a crashed test left running, by these pids only.
     if (process.env.IMGATE_TEST_PIDS && child.pid) appendFileSync(process.env.IMGATE_TEST_PIDS, `${child.pid}\n`);
     return this;
+  }
+
+  /** RSS and heap after a full GC (needs `memoryHook`). */
+  memory(): Promise<{ rss: number; heapUsed: number }> {
+    const child = this.child;
+    if (!child?.send) return Promise.reject(new Error(`${this.name} was not started with memoryHook`));
+    const id = ++this.memoryAsks;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} did not report its memory`)), 10_000);
+      const onMessage = (m: { type?: string; id?: number; rss?: number; heapUsed?: number }) => {
+        if (m?.type !== 'mem' || m.id !== id) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve({ rss: m.rss ?? 0, heapUsed: m.heapUsed ?? 0 });
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'mem', id });
+    });
   }
 
   get pid(): number | undefined {

@@ -30,16 +30,19 @@ describe('Backoff', () => {
     assert.ok(Math.min(...capped) < 800 && Math.max(...capped) > 7_200, `${Math.min(...capped)}..${Math.max(...capped)}`);
   });
 
-  it('counts attempts and starts over after a connection that stayed up for stableMs', () => {
+  it('counts attempts, drops to the second step on auth, and starts over after a connection that stayed up for stableMs', () => {
     const b = new Backoff({ baseMs: 100, capMs: 10_000, stableMs: 5_000 }, () => 0.5);
     b.next();
     b.next();
     b.next();
     assert.equal(b.attempt, 3);
-    b.connected(1_000);
-    b.disconnected(3_000); // up 2 s: a flapping link keeps its backoff
-    assert.equal(b.attempt, 3);
-    assert.equal(b.next(), 400);
+    b.connected(1_000); // authenticated: the outage is over, the cap reached during it is not kept
+    b.disconnected(3_000); // up 2 s: a flapping link keeps the second step, not the base
+    assert.equal(b.attempt, 1);
+    assert.equal(b.next(), 100);
+    b.next();
+    b.next();
+    assert.equal(b.next(), 800);
     b.connected(10_000);
     b.disconnected(15_000); // up 5 s: stable, so the next failure starts from the base again
     assert.equal(b.attempt, 0);
@@ -50,5 +53,15 @@ describe('Backoff', () => {
     assert.throws(() => new Backoff({ baseMs: 0 }), /baseMs/);
     assert.throws(() => new Backoff({ capMs: Number.NaN }), /capMs/);
     assert.equal(new Backoff({ baseMs: 500, capMs: 100 }).capMs, 500);
+  });
+});
+
+describe('Backoff defaults', () => {
+  it('caps at 5 s, so a client is back within 5 s of its dependency returning', () => {
+    const b = new Backoff({}, () => 0.999999);
+    const delays = Array.from({ length: 12 }, () => b.next());
+    assert.equal(b.capMs, 5_000);
+    assert.ok(Math.max(...delays) < 5_000, `${Math.max(...delays)}`);
+    assert.ok(delays.at(-1)! > 4_900, `${delays.at(-1)}`);
   });
 });

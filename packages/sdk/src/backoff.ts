@@ -1,11 +1,14 @@
 export interface BackoffOptions {
   /** Upper bound of the first delay, ms. Default 1000. */
   baseMs?: number;
-  /** Largest delay, ms. Default 30000. */
+  /** Largest delay, ms. Default 5000 (socket.io's default too): a client is back within 5 s of its server or the server's dependencies. */
   capMs?: number;
   /** Growth of the bound per failed attempt. Default 2. */
   factor?: number;
-  /** A connection that stayed up this long starts the schedule over when it ends, ms. Default 10000. */
+  /**
+   * A connection that stayed up this long starts the schedule over when it ends, ms. Default 10000.
+   * Any authenticated connection already brings it back to its second step.
+   */
   stableMs?: number;
 }
 
@@ -28,7 +31,7 @@ export class Backoff {
     private readonly random: () => number = Math.random,
   ) {
     this.baseMs = positive(opts.baseMs ?? 1_000, 'baseMs');
-    this.capMs = Math.max(positive(opts.capMs ?? 30_000, 'capMs'), this.baseMs);
+    this.capMs = Math.max(positive(opts.capMs ?? 5_000, 'capMs'), this.baseMs);
     this.factor = Math.max(1, opts.factor ?? 2);
     this.stableMs = Math.max(0, opts.stableMs ?? 10_000);
   }
@@ -51,9 +54,14 @@ export class Backoff {
     return Math.min(Math.floor(this.random() * bound), bound - 1);
   }
 
-  /** A connection was established (authenticated) at `now`. */
+  /**
+   * A connection was established (authenticated) at `now`: the server and its dependencies answer
+   * again, so a failure soon after waits at most the second step, not the cap reached during an
+   * outage (connections reset one after another would otherwise keep every retry at the cap).
+   */
   connected(now: number): void {
     this.connectedAt = now;
+    this.attempts = Math.min(this.attempts, 1);
   }
 
   /** The connection ended at `now`; one that lasted stableMs or more resets the schedule. */

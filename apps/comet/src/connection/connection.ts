@@ -23,6 +23,8 @@ const REGISTERED = 1 << 3;
 /** Opted in to reliable delivery (docs/delivery.md): op-27 pushes, ops 18/28/30. */
 const DELIVERY = 1 << 4;
 
+/** gRPC codes by which logic refuses a client: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT. */
+const REFUSALS = new Set([16, 7, 3]);
 const MAX_EARLY_PACKETS = 16;
 const MAX_UPSTREAM_IN_FLIGHT = 64;
 const MAX_ACCEPTS = 256;
@@ -220,10 +222,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       reply = await logic.connect(p.body, { clientIp: this.clientIp, clientPort: this.clientPort, transport: this.link.transport });
     } catch (err) {
       settle?.(false);
-      const unavailable = isServiceError(err) && (err.code === 14 || err.code === 4);
+      // Only logic's refusals end the client's retries (auth_failed); anything else (logic, Redis or
+      // Kafka away, a deadline, an internal fault) is retryable: the SDK backs off and tries again.
+      const unavailable = !(isServiceError(err) && REFUSALS.has(err.code));
       metrics.auth.inc({ result: unavailable ? 'unavailable' : 'rejected' });
       const reason = isServiceError(err) ? err.details : (err as Error).message;
-      this.close(unavailable ? 'auth service unavailable' : reason, Op.DisconnectReply, unavailable ? 'unavailable' : 'auth_failed');
+      this.close(unavailable ? `auth service unavailable (${reason})` : reason, Op.DisconnectReply, unavailable ? 'unavailable' : 'auth_failed');
       return;
     }
     metrics.auth.inc({ result: 'ok' });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { callUnary, isServiceError, LOGGER, type Logger } from '@imgate/common';
+import { callUnary, CLOCK, type Clock, isServiceError, LOGGER, type Logger } from '@imgate/common';
 import { type ConsumedRecord } from '@imgate/queue';
 import { type comet, decodePushMsg, type PushMsg__Output, QueueDecodeError } from '@imgate/contracts';
 import { CometPool } from '../comet-pool.service';
@@ -7,14 +7,17 @@ import type { JobConfig } from '../job.config';
 import { JOB_CONFIG } from '../job.tokens';
 import { JobMetrics } from '../job.metrics';
 import { RoomRoutes } from '../room-routes.service';
+import { CometFailures } from './comet-failures';
 import { DeliveryPlan } from './delivery-plan';
-
-const RETRIES = 3;
 
 /**
  * Delivers a batch of queue records: one ordered Deliver call per comet that has receivers.
- * Resolving means every comet took its part (or can never take it); throwing makes the queue
- * redeliver the batch, so offsets are never committed before the comets accepted.
+ * A comet that fails is retried within a bound (JOB_COMET_RETRIES attempts inside
+ * JOB_COMET_RETRY_BUDGET_MS), then its part is dropped and counted (`comet_failed`) and the comet
+ * is skipped for JOB_COMET_COOLDOWN_MS (`comet_cooling`): one gone comet never blocks the
+ * partition, and receivers with reliable delivery catch up from their streams
+ * (docs/delivery.md). Records older than JOB_MAX_MESSAGE_AGE_MS are skipped (`too_old`), so a new
+ * consumer group does not replay old pushes.
  */
 @Injectable()
 export class Dispatcher {
@@ -24,13 +27,19 @@ export class Dispatcher {
     private readonly metrics: JobMetrics,
     @Inject(JOB_CONFIG) private readonly config: JobConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.failures = new CometFailures(config.cometCooldownMs, clock);
+  }
+
+  private readonly failures: CometFailures;
 
   async handle(records: ConsumedRecord[]): Promise<void> {
     const plan = new DeliveryPlan(this.config);
     for (const record of records) {
       const msg = this.decode(record);
       if (!msg) continue;
+      if (this.tooOld(msg)) continue;
       if (msg.type === 'PUSH') {
         if (await this.known(msg.server)) plan.push(msg);
         else this.gone(msg.server, 1);
@@ -55,6 +64,13 @@ export class Dispatcher {
     }
   }
 
+  private tooOld(msg: PushMsg__Output): boolean {
+    const max = this.config.maxMessageAgeMs;
+    if (max === 0 || !msg.acceptedAtMs || this.clock.now() - msg.acceptedAtMs <= max) return false;
+    this.metrics.records.inc({ result: 'too_old' });
+    return true;
+  }
+
   private async known(server: string): Promise<boolean> {
     if (!this.pool.get(server)) await this.pool.refresh();
     return this.pool.get(server) !== undefined;
@@ -67,14 +83,22 @@ export class Dispatcher {
   }
 
   private async send(server: string, items: comet.Delivery[]): Promise<void> {
+    if (this.failures.skipping(server)) {
+      this.metrics.records.inc({ result: 'comet_cooling' }, items.length);
+      return;
+    }
+    const { cometRetries, cometRetryBudgetMs, cometTimeoutMs } = this.config;
+    const deadline = performance.now() + cometRetryBudgetMs;
     for (let attempt = 0; ; attempt++) {
       const client = this.pool.get(server);
       if (!client) return this.gone(server, items.length);
       const started = performance.now();
       try {
-        await callUnary(client.Deliver, client, { items }, this.config.cometTimeoutMs);
+        // Never past the budget: a hung comet costs the partition at most the budget.
+        await callUnary(client.Deliver, client, { items }, Math.max(100, Math.min(cometTimeoutMs, deadline - started)));
         this.metrics.cometCall.observe({ result: 'ok' }, (performance.now() - started) / 1000);
         this.metrics.records.inc({ result: 'delivered' }, items.length);
+        this.failures.succeeded(server);
         return;
       } catch (err) {
         this.metrics.cometCall.observe({ result: 'error' }, (performance.now() - started) / 1000);
@@ -83,11 +107,17 @@ export class Dispatcher {
           this.logger.error({ comet: server, err: err.details }, 'comet rejected deliveries; skipping them');
           return;
         }
-        this.metrics.records.inc({ result: 'retry' }, items.length);
-        // A comet that has left since is dropped on the next try instead of retried forever.
+        // A comet that has left since is dropped on the next try instead of retried.
         await this.pool.refresh().catch(() => undefined);
-        if (attempt >= RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        const pause = 100 * 2 ** attempt;
+        if (attempt + 1 >= cometRetries || performance.now() + pause >= deadline) {
+          this.failures.failed(server);
+          this.metrics.records.inc({ result: 'comet_failed' }, items.length);
+          this.logger.warn({ comet: server, items: items.length, attempts: attempt + 1, err: (err as Error).message }, 'comet did not take deliveries; dropped them (reliable-delivery clients catch up from their streams)');
+          return;
+        }
+        this.metrics.records.inc({ result: 'retry' }, items.length);
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   }

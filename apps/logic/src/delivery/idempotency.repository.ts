@@ -9,4 +9,6 @@ export interface IdempotencyRepository {
   claim(key: string, value: string, ttlSec: number): Promise<Claim>;
   /** Gives the key up if it still holds `value` (a push that stored nothing may be retried under it). */
   release(key: string, value: string): Promise<void>;
+  /** Replaces `from` with `to` (and a new expiry) if the key still holds `from`. */
+  confirm(key: string, from: string, to: string, ttlSec: number): Promise<void>;
 }

@@ -19,6 +19,10 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
     if (this.keys.get(key)?.value === value) this.keys.delete(key);
   }
 
+  async confirm(key: string, from: string, to: string, ttlSec: number): Promise<void> {
+    if (this.keys.get(key)?.value === from) this.keys.set(key, { value: to, expiresAt: this.clock.now() + Math.max(1, Math.ceil(ttlSec)) * 1000 });
+  }
+
   /** Drops expired keys; the embedded default calls it periodically. */
   sweep(): void {
     const now = this.clock.now();

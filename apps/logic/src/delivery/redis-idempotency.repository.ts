@@ -2,6 +2,7 @@ import type { RedisClient } from '@imgate/store';
 import type { Claim, IdempotencyRepository } from './idempotency.repository';
 import { hashTag } from './stream-keys';
 
+const CONFIRM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** `{prefix}idem:{<key>}`, SET NX EX; `SET … NX GET` answers the held value in the same round trip (Redis ≥ 7). */
@@ -20,6 +21,10 @@ export class RedisIdempotencyRepository implements IdempotencyRepository {
 
   async release(key: string, value: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, this.key(key), value);
+  }
+
+  async confirm(key: string, from: string, to: string, ttlSec: number): Promise<void> {
+    await this.redis.eval(CONFIRM, 1, this.key(key), from, to, Math.max(1, Math.ceil(ttlSec)));
   }
 
   private key(key: string): string {

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import { GrpcStatus, LOGGER, type Logger, RpcError } from '@imgate/common';
+import { GrpcStatus, isDependencyError, LOGGER, type Logger, RpcError } from '@imgate/common';
 import type { Request, Response } from 'express';
 
 const HTTP_OF: Partial<Record<GrpcStatus, number>> = {
@@ -35,6 +35,10 @@ export class HttpErrorsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     if (err instanceof RpcError) return sendError(req, res, HTTP_OF[err.code] ?? 500, err.message);
     if (err instanceof HttpException) return sendError(req, res, err.getStatus(), err.message);
+    if (isDependencyError(err)) {
+      this.logger.warn({ err: (err as Error).message, path: req.path }, 'HTTP request failed: a dependency is unavailable');
+      return sendError(req, res, 503, `unavailable: ${(err as Error).message}`);
+    }
     this.logger.error({ err, path: req.path }, 'HTTP handler failed');
     sendError(req, res, 500, 'internal error');
   }

@@ -67,7 +67,9 @@ export class PushService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: LogicMetrics,
     private readonly resume: ResumeService,
-  ) {}
+  ) {
+    metrics.pushQueueDepth = () => queue.depth ?? 0;
+  }
 
   pushKeys(keys: string[], operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
     return this.accepted('keys', idempotencyKey, () => {
@@ -121,20 +123,34 @@ export class PushService {
       validate();
       const id = await this.ids.next();
       const claim = idempotencyKey ? `push:${idempotencyKey}` : '';
+      // Claimed as pending (`?<id>`, short-lived) until the message is stored: a logic instance
+      // that dies in between must not leave a key whose retries answer an id nothing holds.
+      const pending = `?${id}`;
       if (claim) {
-        const held = await this.idempotency.claim(claim, id.toString(), this.config.delivery.idempotencyTtlSec).catch((err: unknown) => {
+        const held = await this.idempotency.claim(claim, pending, this.pendingTtlSec()).catch((err: unknown) => {
           throw RpcError.unavailable(`idempotency store unavailable: ${(err as Error).message}`);
         });
         if (!held.first) {
+          if (held.value.startsWith('?')) throw RpcError.unavailable('an earlier push with this idempotency key is still in progress; retry');
           this.metrics.pushes.inc({ kind, result: 'duplicate' });
           return { records: 0, offline: [], id: held.value, duplicate: true };
         }
       }
       let stored = false;
+      let confirmed: Promise<void> | undefined;
+      const confirm = () => (confirmed ??= claim ? this.idempotency.confirm(claim, pending, id.toString(), this.config.delivery.idempotencyTtlSec) : Promise.resolve());
       try {
-        result = { ...(await run(id, () => (stored = true))), id: id.toString() };
+        result = {
+          ...(await run(id, () => {
+            stored = true;
+            void confirm().catch(() => undefined);
+          })),
+          id: id.toString(),
+        };
+        // Stored and queued: the answer is 200 even if the key's confirmation is lost (its retries then wait out the pending claim).
+        await confirm().catch(() => undefined);
       } catch (err) {
-        if (claim && !stored) await this.idempotency.release(claim, id.toString()).catch(() => undefined);
+        if (claim && !stored) await this.idempotency.release(claim, pending).catch(() => undefined);
         throw err;
       }
     } catch (err) {
@@ -143,6 +159,11 @@ export class PushService {
     }
     this.metrics.pushes.inc({ kind, result: 'ok' });
     return result;
+  }
+
+  /** A pending claim outlives any push in progress (queue timeout included), then frees the key for a retry. */
+  private pendingTtlSec(): number {
+    return Math.max(10, Math.ceil((this.config.pushTimeoutMs * 3) / 1000));
   }
 
   private async pushKeysNow(keys: string[], operation: number, body: Uint8Array, id: bigint): Promise<Sent> {

@@ -10,6 +10,9 @@ interface Entry {
 export class MemorySessionRepository implements SessionRepository {
   private readonly byKey = new Map<string, Entry & { mid: number }>();
   private readonly byMid = new Map<number, Map<string, Entry>>();
+  /** Disconnected keys (and where), so a late renewal cannot bring them back. */
+  private readonly gone = new Map<string, Entry>();
+  private readonly byServer = new Map<string, Map<string, number>>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -19,7 +22,11 @@ export class MemorySessionRepository implements SessionRepository {
 
   async add(mid: number, key: string, server: string, ttlSec: number): Promise<void> {
     const expiresAt = this.clock.now() + ttlSec * 1000;
+    this.gone.delete(key);
     this.byKey.set(key, { mid, server, expiresAt });
+    const own = this.byServer.get(server) ?? new Map<string, number>();
+    own.set(key, mid);
+    this.byServer.set(server, own);
     if (mid > 0) {
       const keys = this.byMid.get(mid) ?? new Map<string, Entry>();
       keys.set(key, { server, expiresAt });
@@ -41,8 +48,23 @@ export class MemorySessionRepository implements SessionRepository {
     return out;
   }
 
+  async restoreMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<number> {
+    let n = 0;
+    for (const s of sessions) {
+      if (this.live(this.gone.get(s.key))) continue;
+      const other = this.live(this.byKey.get(s.key));
+      if (other && other.server !== server) continue;
+      await this.add(s.mid, s.key, server, ttlSec);
+      n++;
+    }
+    return n;
+  }
+
   async remove(mid: number, key: string, server: string): Promise<boolean> {
     let removed = false;
+    this.byServer.get(server)?.delete(key);
+    const current = this.live(this.byKey.get(key));
+    if (!current || current.server === server) this.gone.set(key, { server, expiresAt: this.clock.now() + 120_000 });
     if (this.byKey.get(key)?.server === server) removed = this.byKey.delete(key);
     const keys = this.byMid.get(mid);
     if (keys?.get(key)?.server === server) {
@@ -72,10 +94,34 @@ export class MemorySessionRepository implements SessionRepository {
     return out;
   }
 
+  async sessionServers(): Promise<string[]> {
+    return [...this.byServer.keys()];
+  }
+
+  async purgeServer(server: string): Promise<number> {
+    let n = 0;
+    for (const [key, mid] of this.byServer.get(server) ?? []) {
+      if (this.byKey.get(key)?.server === server) {
+        this.byKey.delete(key);
+        n++;
+      }
+      const keys = this.byMid.get(mid);
+      if (keys?.get(key)?.server === server) keys.delete(key);
+      if (keys?.size === 0) this.byMid.delete(mid);
+    }
+    this.byServer.delete(server);
+    return n;
+  }
+
   /** Drops expired sessions; the embedded default calls it periodically so memory stays bounded. */
   sweep(): void {
     const now = this.clock.now();
     for (const [k, e] of this.byKey) if (e.expiresAt <= now) this.byKey.delete(k);
+    for (const [k, e] of this.gone) if (e.expiresAt <= now) this.gone.delete(k);
+    for (const [server, own] of this.byServer) {
+      for (const k of own.keys()) if (!this.byKey.has(k)) own.delete(k);
+      if (own.size === 0) this.byServer.delete(server);
+    }
     for (const [mid, keys] of this.byMid) {
       for (const [k, e] of keys) if (e.expiresAt <= now) keys.delete(k);
       if (keys.size === 0) this.byMid.delete(mid);

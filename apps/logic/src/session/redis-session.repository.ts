@@ -1,20 +1,28 @@
 import type { RedisClient } from '@imgate/store';
+import { sessionScripts as S } from './session-scripts';
 import type { SessionRepository } from './session.repository';
 
-// Deletes only when the value is still ours: a late disconnect must not erase a newer session.
-const DEL_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const EXPIRE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0`;
-const HDEL_IF_EQUAL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+/** How long a disconnect's tombstone keeps a late renewal from bringing the session back. */
+const TOMBSTONE_SEC = 120;
+/** A comet is written to the session-servers index again after this long (one write per comet, not per connect). */
+const SERVER_NOTE_MS = 60_000;
+const PURGE_BATCH = 500;
 
 /**
- * Key layout (hash tags keep each command on one Redis Cluster slot; nothing spans two keys):
- *   {prefix}m:{<mid>}  hash  connection key → comet id
- *   {prefix}k:{<key>}  string comet id
+ * Key layout (hash tags keep each command on one Redis Cluster slot; each script touches one slot):
+ *   {prefix}k:{<key>}       string comet id
+ *   {prefix}k:{<key>}:gone  string comet id: the connection was disconnected there (tombstone, 120 s)
+ *   {prefix}m:{<mid>}       hash  connection key → comet id (expires with the user's last session)
+ *   {prefix}c:{<comet>}     hash  connection key → mid: the comet's sessions, for the sweep
+ *   {prefix}session-servers hash  comet id → last noted (ms): whose sessions the sweep checks
  */
 export class RedisSessionRepository implements SessionRepository {
+  private readonly noted = new Map<string, number>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private midKey(mid: number): string {
@@ -23,45 +31,80 @@ export class RedisSessionRepository implements SessionRepository {
   private connKey(key: string): string {
     return `${this.prefix}k:{${key}}`;
   }
+  private goneKey(key: string): string {
+    return `${this.prefix}k:{${key}}:gone`;
+  }
+  private cometKey(server: string): string {
+    return `${this.prefix}c:{${server}}`;
+  }
+  private get serversKey(): string {
+    return `${this.prefix}session-servers`;
+  }
+
+  /** Index writes shared by add and restore: the user's hash, the comet's hash, the comet noted for the sweep. */
+  private index(p: ReturnType<RedisClient['pipeline']>, mid: number, key: string, server: string, ttlSec: number): void {
+    if (mid > 0) p.hset(this.midKey(mid), key, server).expire(this.midKey(mid), ttlSec);
+    p.hset(this.cometKey(server), key, String(mid)).expire(this.cometKey(server), ttlSec);
+    const now = this.now();
+    if (now - (this.noted.get(server) ?? 0) > SERVER_NOTE_MS) {
+      this.noted.set(server, now);
+      p.hset(this.serversKey, server, String(now));
+    }
+  }
 
   async add(mid: number, key: string, server: string, ttlSec: number): Promise<void> {
     const p = this.redis.pipeline();
-    if (mid > 0) p.hset(this.midKey(mid), key, server).expire(this.midKey(mid), ttlSec);
-    p.set(this.connKey(key), server, 'EX', ttlSec);
+    p.set(this.connKey(key), server, 'EX', ttlSec).del(this.goneKey(key));
+    this.index(p, mid, key, server, ttlSec);
     check(await p.exec());
   }
 
   async refresh(mid: number, key: string, server: string, ttlSec: number): Promise<boolean> {
-    const p = this.redis.pipeline();
-    p.eval(EXPIRE_IF_EQUAL, 1, this.connKey(key), server, ttlSec);
-    if (mid > 0) p.expire(this.midKey(mid), ttlSec);
-    const results = check(await p.exec());
-    return results[0] === 1 && (mid <= 0 || results[1] === 1);
+    return (await this.refreshMany([{ mid, key }], server, ttlSec))[0];
   }
 
   async refreshMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<boolean[]> {
     if (sessions.length === 0) return [];
     const p = this.redis.pipeline();
     for (const s of sessions) {
-      p.eval(EXPIRE_IF_EQUAL, 1, this.connKey(s.key), server, ttlSec);
-      if (s.mid > 0) p.expire(this.midKey(s.mid), ttlSec);
+      p.eval(S.expireIfEqual, 1, this.connKey(s.key), server, ttlSec);
+      // The user's entry must be there too (a lost field is restored); its hash lives as long as its newest session.
+      if (s.mid > 0) p.hexists(this.midKey(s.mid), s.key).expire(this.midKey(s.mid), ttlSec);
     }
+    p.expire(this.cometKey(server), ttlSec);
     const results = check(await p.exec());
     const out: boolean[] = [];
     let i = 0;
     for (const s of sessions) {
       const conn = results[i++] === 1;
-      out.push(s.mid > 0 ? results[i++] === 1 && conn : conn);
+      if (s.mid > 0) {
+        out.push(conn && results[i] === 1);
+        i += 2;
+      } else out.push(conn);
     }
     return out;
   }
 
+  async restoreMany(sessions: ReadonlyArray<{ mid: number; key: string }>, server: string, ttlSec: number): Promise<number> {
+    if (sessions.length === 0) return 0;
+    const p = this.redis.pipeline();
+    for (const s of sessions) p.eval(S.restore, 2, this.connKey(s.key), this.goneKey(s.key), server, ttlSec);
+    const results = check(await p.exec());
+    const ok = sessions.filter((_, i) => results[i] === 1);
+    if (ok.length === 0) return 0;
+    const w = this.redis.pipeline();
+    for (const s of ok) this.index(w, s.mid, s.key, server, ttlSec);
+    check(await w.exec());
+    return ok.length;
+  }
+
   async remove(mid: number, key: string, server: string): Promise<boolean> {
     const p = this.redis.pipeline();
-    p.eval(DEL_IF_EQUAL, 1, this.connKey(key), server);
-    if (mid > 0) p.eval(HDEL_IF_EQUAL, 1, this.midKey(mid), key, server);
+    p.eval(S.removeWithTombstone, 2, this.connKey(key), this.goneKey(key), server, TOMBSTONE_SEC);
+    if (mid > 0) p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
+    p.hdel(this.cometKey(server), key);
     const results = check(await p.exec());
-    return results.some((r) => r === 1);
+    return results[0] === 1 || (mid > 0 && results[1] === 1);
   }
 
   async serversByKeys(keys: string[]): Promise<Array<string | null>> {
@@ -77,9 +120,42 @@ export class RedisSessionRepository implements SessionRepository {
     const p = this.redis.pipeline();
     for (const m of mids) p.hgetall(this.midKey(m));
     check(await p.exec()).forEach((r, i) => {
-      if (r && typeof r === 'object') out.set(mids[i], new Map(Object.entries(r as Record<string, string>)));
+      if (r && typeof r === 'object' && Object.keys(r).length) out.set(mids[i], new Map(Object.entries(r as Record<string, string>)));
     });
     return out;
+  }
+
+  async sessionServers(): Promise<string[]> {
+    return Object.keys(await this.redis.hgetall(this.serversKey));
+  }
+
+  async purgeServer(server: string): Promise<number> {
+    const index = this.cometKey(server);
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, flat] = await this.redis.hscan(index, cursor, 'COUNT', PURGE_BATCH);
+      cursor = next;
+      if (flat.length === 0) continue;
+      const p = this.redis.pipeline();
+      const sessionAt: number[] = [];
+      let n = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        const key = flat[i];
+        const mid = Number(flat[i + 1]);
+        sessionAt.push(n++);
+        p.eval(S.delIfEqual, 1, this.connKey(key), server);
+        if (mid > 0) {
+          p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
+          n++;
+        }
+      }
+      const results = check(await p.exec());
+      removed += sessionAt.filter((i) => results[i] === 1).length;
+    } while (cursor !== '0');
+    await this.redis.pipeline().del(index).hdel(this.serversKey, server).exec();
+    this.noted.delete(server);
+    return removed;
   }
 }
 

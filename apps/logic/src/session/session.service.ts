@@ -131,13 +131,17 @@ export class SessionService {
 
   async heartbeat(mid: number, key: string, server: string): Promise<void> {
     const ttl = this.config.sessionTtlSec;
-    // An expired session (e.g. Redis restarted) is written again, as goim does.
-    if (!(await this.sessions.refresh(mid, key, server, ttl)) && (await this.resume.movedAway([key], server)).size === 0) await this.sessions.add(mid, key, server, ttl);
+    // An expired session (e.g. Redis restarted) is written again, as goim does, unless it was just
+    // disconnected (tombstone) or resumed on another comet.
+    if (!(await this.sessions.refresh(mid, key, server, ttl)) && (await this.resume.movedAway([key], server)).size === 0) await this.sessions.restoreMany([{ mid, key }], server, ttl);
     await this.resume.refresh([key], server);
     await this.access.touch([mid]);
   }
 
-  /** A comet's batch of due refreshes: one store round trip; expired sessions are written again. */
+  /**
+   * A comet's batch of due refreshes (or its replay after the store came back empty): one store
+   * round trip; lost sessions are written back, except ones just disconnected or now on another comet.
+   */
   async renew(server: string, sessions: ReadonlyArray<{ mid: number; key: string }>): Promise<{ renewed: number; restored: number }> {
     const ttl = this.config.sessionTtlSec;
     const [ok] = await Promise.all([this.sessions.refreshMany(sessions, server, ttl), this.resume.refresh(sessions.map((s) => s.key), server), this.access.touch(sessions.map((s) => s.mid))]);
@@ -145,7 +149,8 @@ export class SessionService {
     // A session resumed on another comet is not this comet's to write back (its old connection is being closed).
     const moved = missing.length ? await this.resume.movedAway(missing.map((s) => s.key), server) : new Set<string>();
     const lost = moved.size ? missing.filter((s) => !moved.has(s.key)) : missing;
-    await Promise.all(lost.map((s) => this.sessions.add(s.mid, s.key, server, ttl)));
-    return { renewed: sessions.length - missing.length, restored: lost.length };
+    // Compare-and-set: never one just disconnected (tombstone), never one another comet holds.
+    const restored = await this.sessions.restoreMany(lost, server, ttl);
+    return { renewed: sessions.length - missing.length, restored };
   }
 }

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Histogram, type Registry } from 'prom-client';
+import { isDependencyError } from '../dependency';
 import type { Logger } from '../logger';
 import { RpcError } from './rpc-error';
 
@@ -8,7 +9,11 @@ export type UnaryHandler<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, 
 
 type Timer = Histogram<'method' | 'code'>;
 
-/** Adapts an async handler to grpc-js: thrown RpcErrors keep their status, anything else is INTERNAL. */
+/**
+ * Adapts an async handler to grpc-js: thrown RpcErrors keep their status, a dependency being away
+ * (Redis, Kafka) is UNAVAILABLE (retryable: comets tell clients `unavailable`, not `auth_failed`),
+ * anything else is INTERNAL.
+ */
 export function unary<Req, Res>(logger: Logger, name: string, fn: UnaryHandler<Req, Res>, timer?: Timer): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const end = timer?.startTimer({ method: name });
@@ -22,6 +27,12 @@ export function unary<Req, Res>(logger: Logger, name: string, fn: UnaryHandler<R
         if (err instanceof RpcError) {
           end?.({ code: grpc.status[err.code] });
           callback({ code: err.code, details: err.message });
+          return;
+        }
+        if (isDependencyError(err)) {
+          end?.({ code: 'UNAVAILABLE' });
+          logger.warn({ err: (err as Error).message, method: name }, 'gRPC handler failed: a dependency is unavailable');
+          callback({ code: grpc.status.UNAVAILABLE, details: `unavailable: ${(err as Error).message}` });
           return;
         }
         end?.({ code: 'INTERNAL' });

