@@ -1,6 +1,8 @@
 # One image for every imgate role; the command picks the role:
 #   docker run imgate:local                                   # embedded default (all roles, in-memory)
 #   docker run imgate:local dist/apps/comet/src/main.js       # comet (likewise logic, job)
+# Without LOGIC_API_KEYS the embedded default's push API listens on the container's 127.0.0.1 only:
+#   docker run -e LOGIC_API_KEYS="$(openssl rand -hex 32)" -p 3111:3111 ... to push from outside.
 # No HEALTHCHECK: compose and Kubernetes probe /health/live and /health/ready over HTTP.
 
 ARG NODE_IMAGE=node:20-bookworm-slim

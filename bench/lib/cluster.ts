@@ -1,6 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
 import { type CometClient, loadCometProto } from '@imgate/contracts';
-import { freePorts } from '@imgate/testing';
+import { clusterClient } from '@imgate/common';
+import { freePorts, TEST_API_KEY, TEST_CLUSTER_SECRET } from '@imgate/testing';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BenchProc, distDir } from './procs';
@@ -54,6 +54,9 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     KAFKA_PARTITIONS: '4',
     // Dev auth trusts the mid in the auth body: the bench measures the gateway, not JWT checks.
     LOGIC_AUTH_MODE: 'dev',
+    // The push API needs a key (senders send it) and the roles prove membership with the cluster secret.
+    LOGIC_API_KEYS: TEST_API_KEY,
+    CLUSTER_SECRET: TEST_CLUSTER_SECRET,
     JOB_GROUP_ID: `job-${run}`,
     // At the end the bench closes its clients first; the comet need not wait for them to move.
     COMET_DRAIN_TIMEOUT_MS: '1000',
@@ -106,7 +109,9 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     started.push(job);
     await waitReady(`http://127.0.0.1:${jobHttp}/health/ready`, job, 60_000);
     const proto = loadCometProto();
-    const client = new proto.imgate.comet.Comet(`127.0.0.1:${cometGrpc}`, grpc.credentials.createInsecure());
+    // The bench calls the comet as job does: with job's CLUSTER_SECRET proof on every call.
+    const member = clusterClient({ mode: 'secret', secret: Buffer.from(TEST_CLUSTER_SECRET) }, { role: 'job', id: '' });
+    const client = new proto.imgate.comet.Comet(`127.0.0.1:${cometGrpc}`, member.credentials, member.options);
     return {
       run,
       logicUrl: `http://127.0.0.1:${logicHttp}`,

@@ -218,7 +218,7 @@ export function markdown(r: BenchResults, chartPath: string): string {
     '',
   );
   L.push(
-    `- imgate: logic, one comet and job (\`dist/apps/*/src/main.js\`) on the real Redis and Kafka, \`LOGIC_AUTH_MODE=dev\`, \`LOG_LEVEL=warn\`, otherwise default settings (job batching window 10 ms, up to 64 messages per room batch; comet slow-consumer bound 256 KiB).`,
+    `- imgate: logic, one comet and job (\`dist/apps/*/src/main.js\`) on the real Redis and Kafka, \`LOGIC_AUTH_MODE=dev\`, \`LOG_LEVEL=warn\`, an API key on every push and \`CLUSTER_SECRET\` proofs between roles (as a production cluster), otherwise default settings (job batching window 10 ms, up to 64 messages per room batch; comet slow-consumer bound 256 KiB).`,
     '- bare ws (`bench/baselines/bare-ws.ts`): `ws` 8 with `perMessageDeflate: false`, the same goim auth packets (op 7 → op 8 with a JSON reply), a session map by key and a room map, heartbeat replies; broadcast is `ws.send(packet)` to each member.',
     '- Socket.IO 4 (`bench/baselines/socketio-server.ts`): websocket transport, `@socket.io/redis-adapter` on the same Redis; every client joins one room. A second Socket.IO process (`socketio-publisher.ts`) emits to the room through the adapter, the way a business service would.',
     `- Load clients (\`bench/load-client.ts\`): child processes of the driver, each with its own source address in 127/8, speaking raw WebSocket over TCP. They authenticate (goim op 7 → op 8, or Socket.IO's \`40\` connect), heartbeat every 60 s (engine.io pings answered), and then only parse frame headers to count messages; one connection in ${r.sampleEvery} decodes everything and checks each message (sequence without gap or repeat, size) and its latency.`,

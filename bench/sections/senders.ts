@@ -1,5 +1,6 @@
 import { callUnary } from '@imgate/common';
 import type { CometClient } from '@imgate/contracts';
+import { apiHeaders } from '@imgate/testing';
 import { Agent, request } from 'node:http';
 import type { BenchProc } from '../lib/procs';
 import { OP_BENCH } from '../lib/wire';
@@ -27,7 +28,7 @@ export function httpRoomSender(logicUrl: string, type: string, room: string, soc
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   return (body) =>
     new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), ...apiHeaders() } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

@@ -6,8 +6,11 @@ function roomQuery(room: string): string {
   return new URLSearchParams({ type: m ? m[1] : 'live', room: m ? m[2] : room }).toString();
 }
 
-/** `imgate push`: to keys, users, a room or everyone, through logic's goim-compatible HTTP API. */
-export async function push(o: Map<string, string>, positional: string[]): Promise<void> {
+/**
+ * `imgate push`: to keys, users, a room or everyone, through logic's goim-compatible HTTP API, with
+ * the API key from --api-key or IMGATE_API_KEY (the embedded default without keys needs none).
+ */
+export async function push(o: Map<string, string>, positional: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const logic = (o.get('logic') ?? 'http://127.0.0.1:3111').replace(/\/+$/, '');
   const op = intList(o.get('op') ?? '1000', 'op')[0];
   const message = positional.join(' ');
@@ -19,7 +22,8 @@ export async function push(o: Map<string, string>, positional: string[]): Promis
   else if (o.has('mids')) path = `mids?operation=${op}&${intList(o.get('mids'), 'mids').map((m) => `mids=${m}`).join('&')}`;
   else if (o.has('room')) path = `room?operation=${op}&${roomQuery(o.get('room')!)}`;
   else path = `all?operation=${op}${o.has('speed') ? `&speed=${intList(o.get('speed'), 'speed')[0]}` : ''}`;
-  const res = await fetch(`${logic}/goim/push/${path}`, { method: 'POST', body: message });
+  const key = o.get('api-key') ?? env.IMGATE_API_KEY;
+  const res = await fetch(`${logic}/goim/push/${path}`, { method: 'POST', body: message, headers: key ? { Authorization: `Bearer ${key}` } : {} });
   console.log(`${res.status} ${await res.text()}`);
   if (!res.ok) process.exitCode = 1;
 }

@@ -3,7 +3,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { type Embedded, repoRoot, startEmbedded, waitFor } from '@imgate/testing';
+import { type Embedded, repoRoot, startEmbedded, TEST_API_KEY, waitFor } from '@imgate/testing';
 
 const run = promisify(execFile);
 const CLI = join(repoRoot(), 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -47,6 +47,19 @@ describe('imgate CLI on the SDK, against the embedded default', () => {
     ws.child.kill('SIGINT');
     const code = await new Promise((r) => ws.child.once('exit', r));
     assert.equal(code, 0);
+  });
+
+  it('push sends the API key from --api-key or IMGATE_API_KEY to a logic that requires one', async () => {
+    const keyed = await startEmbedded('cli-key', { LOGIC_API_KEYS: TEST_API_KEY });
+    try {
+      const push = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, [CLI, 'push', '--logic', keyed.logicUrl, '--mids', '703', ...args], { env: { PATH: process.env.PATH, ...env } });
+      await assert.rejects(push(['no key']), (err: { code: number; stdout: string }) => err.code === 1 && /^401 .*"reason":"missing_key"/.test(err.stdout));
+      await assert.rejects(push(['--api-key', `${TEST_API_KEY}x`, 'wrong key']), (err: { code: number; stdout: string }) => err.code === 1 && /^401 .*"reason":"bad_key"/.test(err.stdout));
+      assert.match((await push(['--api-key', TEST_API_KEY, 'with --api-key'])).stdout, /^200 \{"code":0/);
+      assert.match((await push(['from the environment'], { IMGATE_API_KEY: TEST_API_KEY })).stdout, /^200 \{"code":0/);
+    } finally {
+      await keyed.stop();
+    }
   });
 
   it('explains what it needs', async () => {

@@ -14,6 +14,7 @@ export async function startComet(deps: RoleDeps<CometConfig, CometInfra>): Promi
   });
   app.disable('x-powered-by');
   await app.listen(config.httpPort, '0.0.0.0');
-  logger.info({ tcp: config.tcpPort, ws: config.wsPort, grpc: config.grpcPort, http: config.httpPort }, 'comet started');
+  if (config.cluster.mode === 'none') logger.warn('CLUSTER_AUTH=none: anyone who reaches this comet\'s gRPC can deliver to and kick its clients');
+  logger.info({ tcp: config.tcpPort, ws: config.wsPort, grpc: config.grpcPort, http: config.httpPort, cluster: config.cluster.mode }, 'comet started');
   return app;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
 import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
 import type { ConnectionRateConfig } from './limits/connection-rates';
 import type { RateSetting } from './limits/token-bucket';
@@ -20,6 +20,8 @@ export interface CometConfig {
   /** Logic's gRPC target: host:port, or a grpc-js URI such as dns:///logic:3119. */
   logicTarget: string;
   logicTimeoutMs: number;
+  /** How job and logic prove themselves to this comet, and this comet to logic (mTLS or CLUSTER_SECRET). */
+  cluster: ClusterTrust;
   buckets: number;
   /** A connection that has not authenticated by then is closed. */
   handshakeTimeoutMs: number;
@@ -106,14 +108,14 @@ function cidrList(env: Env, name: string): string[] {
   return items;
 }
 
-export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number } = { drainTimeoutMs: 30_000 }): CometConfig {
+export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number; clusterSecret?: string } = { drainTimeoutMs: 30_000 }): CometConfig {
   const grpcPort = env.port('COMET_GRPC_PORT', 3109);
   const advertiseHost = env.str('COMET_ADVERTISE_HOST', '127.0.0.1', HOST);
   const tcpPort = env.port('COMET_TCP_PORT', 3101);
   const wsPort = env.port('COMET_WS_PORT', 3102);
   const kcpPort = env.port('COMET_KCP_PORT', 3103);
   const limits = loadLimits(env);
-  return {
+  const config: Omit<CometConfig, 'cluster'> = {
     infra: loadInfraConfig(env),
     id: env.str('COMET_ID', `comet-${hostname}-${grpcPort}`, /^[A-Za-z0-9_.:-]{1,128}$/),
     advertiseHost,
@@ -161,4 +163,6 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
       window: env.int('COMET_KCP_WINDOW', 256, 16, 4_096),
     },
   };
+  // Last, so an earlier bad value is the one reported.
+  return { ...config, cluster: loadClusterTrust(env, 'COMET', { secret: defaults.clusterSecret }) };
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { GrpcServer, LOGGER, type Logger, RpcError, unary } from '@imgate/common';
+import { CLOCK, type Clock, GrpcServer, identifyPeer, LOGGER, type Logger, PeerRefused, RpcError, serverCredentials, unary, type UnaryHandler } from '@imgate/common';
 import { type CometHandlers, loadCometProto } from '@imgate/contracts';
 import type { CometConfig } from './comet.config';
 import { CometMetrics } from './comet.metrics';
@@ -18,13 +18,24 @@ export class CometGrpcController implements OnApplicationBootstrap, OnApplicatio
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: CometMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.server = new GrpcServer(logger);
+    this.server = new GrpcServer(logger, serverCredentials(config.cluster.tls));
   }
 
   private handlers(): CometHandlers {
     const log = this.logger;
-    const u = <Req, Res>(name: string, fn: (req: Req) => Promise<Res>) => unary(log, name, fn, this.metrics.grpc);
+    // Every method is for job and logic only: the caller proves it (certificate or CLUSTER_SECRET) before anything runs.
+    const u = <Req, Res>(name: string, fn: UnaryHandler<Req, Res>) =>
+      unary<Req, Res>(log, name, (req, call) => {
+        try {
+          identifyPeer(this.config.cluster, call, ['job', 'logic'], this.clock.now() / 1000);
+        } catch (err) {
+          if (err instanceof PeerRefused) this.metrics.peerRefused.inc({ reason: err.reason });
+          throw err;
+        }
+        return fn(req, call);
+      }, this.metrics.grpc);
     return {
       PushKeys: u('PushKeys', async (r) => {
         if (r.keys.length === 0 || r.keys.length > MAX_KEYS) throw RpcError.invalid(`keys must hold 1-${MAX_KEYS} keys`);

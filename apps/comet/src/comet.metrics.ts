@@ -16,6 +16,7 @@ export class CometMetrics {
   readonly bytesOut: Counter<'transport'>;
   readonly pushLatency: Histogram;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  readonly peerRefused: Counter<'reason'>;
   readonly kcpSessions: Gauge;
   readonly rooms: Gauge;
   /** Set by whoever knows the room count; read at scrape time so the gauge is never stale. */
@@ -39,6 +40,12 @@ export class CometMetrics {
     this.bytesIn = new Counter({ name: 'imgate_comet_bytes_in_total', help: 'Bytes received from clients', labelNames: ['transport'], registers });
     this.bytesOut = new Counter({ name: 'imgate_comet_bytes_out_total', help: 'Bytes written to clients', labelNames: ['transport'], registers });
     this.grpc = grpcServerTimer(registry, 'comet');
+    this.peerRefused = new Counter({
+      name: 'imgate_comet_peer_refused_total',
+      help: 'gRPC calls refused because the caller proved no job or logic identity (reason)',
+      labelNames: ['reason'],
+      registers,
+    });
     const roomCount = () => this.roomCount();
     this.rooms = new Gauge({
       name: 'imgate_comet_rooms',

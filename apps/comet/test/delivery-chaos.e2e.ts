@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImgateClient, type RecoveryFailedEvent } from '@imgate/sdk';
-import { type Cluster, type CometHandle, RoleProcess, signHs256, startCluster, TcpProxy, testOutputDir, waitFor, waitHttpOk } from '@imgate/testing';
+import { apiHeaders, type Cluster, type CometHandle, RoleProcess, signHs256, startCluster, TcpProxy, testOutputDir, waitFor, waitHttpOk } from '@imgate/testing';
 
 const CLIENTS = 40;
 const PUSHES = 420; // of each kind, at least
@@ -112,7 +112,7 @@ describe('reliable delivery under chaos: resets, a killed comet, a killed job, a
         try {
           const res = await fetch(`${cluster.logic.url}${path}`, {
             method: 'POST',
-            headers: { 'Content-Type': 'text/plain', 'Idempotency-Key': `chaos-${tag}` },
+            headers: { 'Content-Type': 'text/plain', 'Idempotency-Key': `chaos-${tag}`, ...apiHeaders() },
             body: tag,
             signal: AbortSignal.timeout(5_000),
           });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeStreamMessage, encodeAck, encodeSync, Op, type Packet, parseSyncReply, type StreamMessage, type SyncPosition, type SyncReply } from '@imgate/protocol';
-import { bodyText, type Cluster, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { apiHeaders, bodyText, type Cluster, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 interface DeliveryAuth {
   mid: number;
@@ -14,7 +14,7 @@ interface DeliveryAuth {
 const USER_HISTORY = 8;
 
 async function push(cluster: Cluster, path: string, body: string, headers: Record<string, string> = {}): Promise<{ id: string; duplicate?: boolean }> {
-  const res = await fetch(`${cluster.logic.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...headers }, body });
+  const res = await fetch(`${cluster.logic.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...apiHeaders(), ...headers }, body });
   const json = (await res.json()) as { code: number; data: { id: string; duplicate?: boolean } };
   assert.equal(res.status, 200, JSON.stringify(json));
   assert.equal(json.code, 0);
@@ -154,14 +154,14 @@ describe('reliable delivery: ids, streams, recovery, acks', () => {
     c.close();
     let body: { stream: string; head: number; devices: Array<{ device: string; acked: number; undelivered: number }> } | undefined;
     await waitFor(async () => {
-      body = (await fetch(`${cluster.logic.url}/v1/users/${mid}/delivery`).then((r) => r.json())) as typeof body;
+      body = (await fetch(`${cluster.logic.url}/v1/users/${mid}/delivery`, { headers: apiHeaders() }).then((r) => r.json())) as typeof body;
       return body?.devices.some((d) => d.device === 'tablet') ?? false;
     }, 5_000, 'the ack to reach logic');
     assert.equal(body!.stream, `u:${mid}`);
     assert.equal(body!.head, Number(head) + 4);
     const tablet = body!.devices.find((d) => d.device === 'tablet')!;
     assert.deepEqual({ acked: tablet.acked, undelivered: tablet.undelivered }, { acked: Number(head) + 2, undelivered: 2 });
-    const bad = await fetch(`${cluster.logic.url}/v1/users/abc/delivery`);
+    const bad = await fetch(`${cluster.logic.url}/v1/users/abc/delivery`, { headers: apiHeaders() });
     assert.equal(bad.status, 400);
   });
 });

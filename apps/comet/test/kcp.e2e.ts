@@ -4,7 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { CMD_RECONNECT, encodeNew, encodeSegment } from '@imgate/kcp';
 import { Op } from '@imgate/protocol';
-import { bodyText, type Cluster, metric, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { apiHeaders, bodyText, type Cluster, metric, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 /** One KCP segment (24-byte little-endian header + data), as a Buffer. */
 function seg(h: { conv: number; cmd: number; frg: number; wnd: number; ts: number; sn: number; una: number }, data: Uint8Array): Buffer {
@@ -84,7 +84,7 @@ describe('KCP transport on a comet', () => {
     const relayed = await ProtoClient.kcp(port, { conv: 0x80000078, bindAddress: '127.0.0.9', stamp: { ip: '203.0.113.9', port: 4444 } });
     await relayed.auth({ token: await signHs256({ mid: 8003 }), room_id: 'live://relay', accepts: [1000] });
     await waitFor(async () => {
-      const total = (await (await fetch(`${cluster.logic.url}/goim/online/total`)).json()) as { data: { ip_count: number } };
+      const total = (await (await fetch(`${cluster.logic.url}/goim/online/total`, { headers: apiHeaders() })).json()) as { data: { ip_count: number } };
       return total.data.ip_count >= 2;
     }, 15_000, 'the stamped address to count as a second client address');
     relayed.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Op } from '@imgate/protocol';
-import { bodyJson, bodyText, type Cluster, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { apiHeaders, bodyJson, bodyText, type Cluster, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 const REPORT_MS = 500;
 
@@ -137,11 +137,11 @@ describe('rooms, broadcast and online counts across two comets', () => {
     };
     // Within one report interval (plus logic's refresh), both comets see all five members.
     await waitFor(async () => (await Promise.all(members.map(heartbeatCount))).every((n) => n === 5), REPORT_MS * 6, 'every heartbeat to report 5');
-    const room = await (await fetch(`${cluster.logic.url}/goim/online/room?type=live&rooms=count&rooms=none`)).json();
+    const room = await (await fetch(`${cluster.logic.url}/goim/online/room?type=live&rooms=count&rooms=none`, { headers: apiHeaders() })).json();
     assert.deepEqual(room, { code: 0, message: '', data: { count: 5, none: 0 } });
-    const top = (await (await fetch(`${cluster.logic.url}/goim/online/top?type=live&limit=50`)).json()) as { data: Array<{ room_id: string; count: number }> };
+    const top = (await (await fetch(`${cluster.logic.url}/goim/online/top?type=live&limit=50`, { headers: apiHeaders() })).json()) as { data: Array<{ room_id: string; count: number }> };
     assert.deepEqual(top.data.find((t) => t.room_id === 'count'), { room_id: 'count', count: 5 });
-    const total = (await (await fetch(`${cluster.logic.url}/goim/online/total`)).json()) as { data: { conn_count: number; ip_count: number } };
+    const total = (await (await fetch(`${cluster.logic.url}/goim/online/total`, { headers: apiHeaders() })).json()) as { data: { conn_count: number; ip_count: number } };
     assert.ok(total.data.conn_count >= 5);
     assert.equal(total.data.ip_count, 2, 'one loopback address per comet');
     members[0].close();

@@ -5,6 +5,7 @@ import { loadJobConfig, memoryJobInfra, startJob } from '@imgate/job';
 import { loadLogicConfig, memoryLogicInfra, startLogic, streamSettings } from '@imgate/logic';
 import { MemoryQueue } from '@imgate/queue';
 import { MemoryCometRegistry, MemoryOnlineRepository } from '@imgate/store';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { startChatSample } from './chat-sample.runner';
 import { loadEmbeddedConfig } from './embedded.config';
@@ -15,10 +16,14 @@ import { loadEmbeddedConfig } from './embedded.config';
  */
 async function main(): Promise<void> {
   const env = new Env(process.env);
-  const logicConfig = loadLogicConfig(env, { authMode: 'dev' });
+  // The three roles prove themselves to each other with a secret made for this process (unless
+  // CLUSTER_SECRET or mTLS is configured), so nothing else on the machine can call their gRPC.
+  const clusterSecret = randomBytes(32).toString('base64url');
+  // Without LOGIC_API_KEYS the push API listens on 127.0.0.1 only (docs/security.md).
+  const logicConfig = loadLogicConfig(env, { authMode: 'dev', keyless: 'loopback', clusterSecret });
   // One comet in the embedded default has nowhere to send its clients: a short drain.
-  const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000 });
-  const jobConfig = loadJobConfig(env);
+  const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000, clusterSecret });
+  const jobConfig = loadJobConfig(env, { clusterSecret });
   const embeddedConfig = loadEmbeddedConfig(env);
   const logger = createLogger(logicConfig.infra.logLevel, 'embedded');
   const clock = systemClock;
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
       websocket: `ws://127.0.0.1:${cometConfig.wsPort}/sub`,
       tcp: `127.0.0.1:${cometConfig.tcpPort}`,
       push: `http://127.0.0.1:${logicConfig.httpPort}/goim/push/mids?operation=1000&mids=123`,
+      api: logicConfig.api.mode === 'loopback' ? 'no API keys: the push API listens on 127.0.0.1 only' : logicConfig.api.mode,
     },
     'imgate embedded: logic, comet and job are up (in-memory store and queue)',
   );

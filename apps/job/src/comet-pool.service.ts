@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { credentials } from '@grpc/grpc-js';
 import { COMET_REGISTRY, type CometRegistry } from '@imgate/store';
-import { GRPC_CLIENT_OPTIONS, LOGGER, type Logger } from '@imgate/common';
+import { clusterClient, GRPC_CLIENT_OPTIONS, LOGGER, type Logger } from '@imgate/common';
 import { type CometClient, loadCometProto } from '@imgate/contracts';
 import type { JobConfig } from './job.config';
 import { JOB_CONFIG } from './job.tokens';
@@ -44,12 +43,14 @@ export class CometPool implements OnApplicationBootstrap, OnApplicationShutdown 
     const nodes = await this.registry.list();
     const live = new Set<string>();
     const Comet = loadCometProto().imgate.comet.Comet;
+    // job's certificate (mTLS) or CLUSTER_SECRET proof: comets take calls from job and logic only.
+    const { credentials, options } = clusterClient(this.config.cluster, { role: 'job', id: '' });
     for (const node of nodes) {
       live.add(node.id);
       const known = this.clients.get(node.id);
       if (known?.address === node.grpc) continue;
       known?.client.close();
-      this.clients.set(node.id, { address: node.grpc, client: new Comet(node.grpc, credentials.createInsecure(), GRPC_CLIENT_OPTIONS) });
+      this.clients.set(node.id, { address: node.grpc, client: new Comet(node.grpc, credentials, { ...GRPC_CLIENT_OPTIONS, ...options }) });
       this.logger.info({ comet: node.id, address: node.grpc }, 'comet joined');
     }
     for (const [id, entry] of this.clients) {

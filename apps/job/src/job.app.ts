@@ -14,6 +14,6 @@ export async function startJob(deps: RoleDeps<JobConfig, JobInfra>): Promise<Nes
   });
   app.disable('x-powered-by');
   await app.listen(config.httpPort, '0.0.0.0');
-  logger.info({ http: config.httpPort, group: config.groupId }, 'job started');
+  logger.info({ http: config.httpPort, group: config.groupId, cluster: config.cluster.mode }, 'job started');
   return app;
 }

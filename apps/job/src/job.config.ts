@@ -1,4 +1,4 @@
-import { Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+import { type ClusterTrust, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
 
 export interface JobConfig {
   infra: InfraConfig;
@@ -24,10 +24,12 @@ export interface JobConfig {
   roomBatchBytes: number;
   /** How often the room → comets map is re-read in full (joins also arrive as events). */
   roomRefreshMs: number;
+  /** How job proves itself to comets (mTLS or CLUSTER_SECRET). */
+  cluster: ClusterTrust;
 }
 
-export function loadJobConfig(env: Env): JobConfig {
-  return {
+export function loadJobConfig(env: Env, defaults: { clusterSecret?: string } = {}): JobConfig {
+  const config: Omit<JobConfig, 'cluster'> = {
     infra: loadInfraConfig(env),
     httpPort: env.port('JOB_HTTP_PORT', 3121),
     groupId: env.str('JOB_GROUP_ID', 'imgate-job', /^[A-Za-z0-9._-]{1,200}$/),
@@ -45,4 +47,6 @@ export function loadJobConfig(env: Env): JobConfig {
     roomBatchBytes: env.int('JOB_ROOM_BATCH_BYTES', 64 * 1024, 1_024, 4 * 1024 * 1024),
     roomRefreshMs: env.int('JOB_ROOM_REFRESH_MS', 1_000, 100, 60_000),
   };
+  // Last, so an earlier bad value is the one reported.
+  return { ...config, cluster: loadClusterTrust(env, 'JOB', { secret: defaults.clusterSecret }) };
 }

@@ -1,4 +1,5 @@
-import { ConfigError, Env, type InfraConfig, loadInfraConfig } from '@imgate/common';
+import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
+import { type ApiAuthConfig, loadApiAuthConfig } from './api-auth/api-auth.config';
 import { type AccessConfig, loadAccessConfig } from './access/access.config';
 
 export type AuthMode = 'jwt' | 'dev';
@@ -6,7 +7,13 @@ export type AuthMode = 'jwt' | 'dev';
 export interface LogicConfig {
   infra: InfraConfig;
   httpPort: number;
+  /** 0.0.0.0, or 127.0.0.1 when the embedded default runs without API keys. */
+  httpHost: string;
   grpcAddress: string;
+  /** Who may call the push/online/admin API (HTTP and gRPC). */
+  api: ApiAuthConfig;
+  /** How comets prove who they are (mTLS or CLUSTER_SECRET). */
+  cluster: ClusterTrust;
   auth: {
     mode: AuthMode;
     /** HS256 shared secret; empty when only RS256 is used. */
@@ -62,13 +69,25 @@ export interface DeliveryConfig {
   idempotencyTtlSec: number;
 }
 
-export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { authMode: 'jwt' }): LogicConfig {
+export interface LogicDefaults {
+  authMode: AuthMode;
+  /** Without LOGIC_API_KEYS: refuse to boot (a role) or serve loopback only (the embedded default). */
+  keyless?: 'refuse' | 'loopback';
+  /** The embedded default's in-process CLUSTER_SECRET. */
+  clusterSecret?: string;
+}
+
+export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 'jwt' }): LogicConfig {
   const heartbeatSec = env.int('LOGIC_HEARTBEAT_SEC', 300, 1, 3_600);
   const heartbeatMinSec = env.int('LOGIC_HEARTBEAT_MIN_SEC', Math.min(60, heartbeatSec), 1, heartbeatSec);
   const config: LogicConfig = {
     infra: loadInfraConfig(env),
     httpPort: env.port('LOGIC_HTTP_PORT', 3111),
+    httpHost: '0.0.0.0',
     grpcAddress: env.address('LOGIC_GRPC_ADDR', '0.0.0.0:3119'),
+    // Checked last (below), so an earlier bad value is the one reported.
+    api: { mode: 'key', keys: [], corsOrigins: [] },
+    cluster: { mode: 'none' },
     auth: {
       mode: env.oneOf('LOGIC_AUTH_MODE', ['jwt', 'dev'] as const, defaults.authMode),
       jwtSecret: env.optional('LOGIC_JWT_SECRET') ?? '',
@@ -114,5 +133,17 @@ export function loadLogicConfig(env: Env, defaults: { authMode: AuthMode } = { a
   if (auth.jwtPublicKey && !auth.jwtPublicKey.includes('BEGIN PUBLIC KEY')) {
     throw new ConfigError('LOGIC_JWT_PUBLIC_KEY', 'must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
   }
+  config.api = loadApiAuthConfig(env, defaults.keyless ?? 'refuse');
+  if (config.api.mode === 'loopback') config.httpHost = '127.0.0.1';
+  config.cluster = loadClusterTrust(env, 'LOGIC', { secret: defaults.clusterSecret });
   return config;
+}
+
+/** What an operator must know is open: logged at boot and shown on /health. */
+export function securityWarnings(config: LogicConfig): string[] {
+  const out: string[] = [];
+  if (config.api.mode === 'none') out.push('LOGIC_API_AUTH=none: the push/online/admin API takes calls without a key from anyone who reaches logic (goim drop-in mode)');
+  if (config.api.mode === 'loopback') out.push('no LOGIC_API_KEYS: the push API takes keyless calls from this host only (HTTP listens on 127.0.0.1)');
+  if (config.cluster.mode === 'none') out.push('CLUSTER_AUTH=none: anyone who reaches logic gRPC can act as a comet');
+  return out;
 }

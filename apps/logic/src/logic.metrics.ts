@@ -9,6 +9,8 @@ export class LogicMetrics {
   readonly resumes: Counter<'result'>;
   readonly queueWrite: Histogram<'topic'>;
   readonly grpc: ReturnType<typeof grpcServerTimer>;
+  readonly apiRefused: Counter<'transport' | 'reason'>;
+  readonly peerRefused: Counter<'reason'>;
   readonly queueDepth: Gauge;
   readonly sweptSessions: Counter;
   /** Set by whoever holds the producer; read at scrape time. */
@@ -29,6 +31,18 @@ export class LogicMetrics {
       registers,
     });
     this.grpc = grpcServerTimer(registry, 'logic');
+    this.apiRefused = new Counter({
+      name: 'imgate_logic_api_refused_total',
+      help: 'Push/online/admin API calls refused, by transport (http, grpc) and reason (missing_key, bad_key, browser_origin, cors_preflight, not_loopback)',
+      labelNames: ['transport', 'reason'],
+      registers,
+    });
+    this.peerRefused = new Counter({
+      name: 'imgate_logic_peer_refused_total',
+      help: 'Comet-only gRPC calls refused: the caller proved no comet identity, or acted as another comet (reason)',
+      labelNames: ['reason'],
+      registers,
+    });
     this.sweptSessions = new Counter({ name: 'imgate_logic_swept_sessions_total', help: 'Sessions removed because their comet left the registry (crash)', registers });
     const depth = () => this.pushQueueDepth();
     this.queueDepth = new Gauge({

@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
+import { HEALTH_WARNINGS, HealthController, MetricsController, READINESS, type RoleDeps, roleProviders } from '@imgate/common';
 import { COMET_REGISTRY, ONLINE_REPOSITORY } from '@imgate/store';
 import { QUEUE_PRODUCER } from '@imgate/queue';
+import { GrpcCallers } from './api-auth/grpc-callers';
 import { AccessMetrics } from './access/access.metrics';
 import { AccessService } from './access/access.service';
 import { AdminController } from './access/admin.http.controller';
@@ -22,7 +23,7 @@ import { DeliveryService } from './delivery/delivery.service';
 import { MessageIds } from './delivery/message-ids';
 import { DemoController } from './demo/demo.http.controller';
 import { HttpErrorsFilter } from './http/http-errors.filter';
-import type { LogicConfig } from './logic.config';
+import { type LogicConfig, securityWarnings } from './logic.config';
 import type { LogicInfra } from './logic.infra';
 import { ACK_REPOSITORY, IDEMPOTENCY_REPOSITORY, LOGIC_CONFIG, LOGIN_REPOSITORY, NODE_LEASE, REVOCATION_REPOSITORY, SESSION_REPOSITORY, STREAM_REPOSITORY } from './logic.tokens';
 import { LogicMetrics } from './logic.metrics';
@@ -61,6 +62,8 @@ export class LogicModule {
         { provide: ONLINE_REPOSITORY, useValue: infra.online },
         OnlineService,
         { provide: READINESS, useValue: () => infra.ready() },
+        { provide: HEALTH_WARNINGS, useValue: securityWarnings(config) },
+        GrpcCallers,
         { provide: APP_FILTER, useClass: HttpErrorsFilter },
         AuthService,
         CometKicker,

@@ -6,7 +6,7 @@ import { callUnary } from '@imgate/common';
 import { createRedis } from '@imgate/store';
 import { loadCometProto, loadLogicProto } from '@imgate/contracts';
 import { Op } from '@imgate/protocol';
-import { bodyJson, bodyText, type Cluster, metric, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
+import { apiHeaders, apiMetadata, bodyJson, bodyText, type Cluster, metric, peerMetadata, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
 
 async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -67,7 +67,7 @@ describe('bad input on every interface', () => {
       assert.equal(error.code, 'bad_request');
       assert.match(error.message, reason);
     }
-    const missing = await fetch(`${cluster.logic.url}/no/such/path`);
+    const missing = await fetch(`${cluster.logic.url}/no/such/path`, { headers: apiHeaders() });
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found');
   });
@@ -78,29 +78,29 @@ describe('bad input on every interface', () => {
     const Comet = loadCometProto().imgate.comet.Comet;
     const comet = new Comet(`127.0.0.1:${cluster.comets[0].grpc}`, credentials.createInsecure());
     try {
-      let err = await grpcError(callUnary(logic.PushKeys, logic, { keys: ['a'], operation: 5, body: Buffer.from('x') }, 5_000));
+      let err = await grpcError(callUnary(logic.PushKeys, logic, { keys: ['a'], operation: 5, body: Buffer.from('x') }, 5_000, apiMetadata()));
       assert.equal(err.code, status.INVALID_ARGUMENT);
       assert.match(err.details, /not a business operation/);
-      err = await grpcError(callUnary(logic.PushMids, logic, { mids: [], operation: 1000, body: Buffer.from('x') }, 5_000));
+      err = await grpcError(callUnary(logic.PushMids, logic, { mids: [], operation: 1000, body: Buffer.from('x') }, 5_000, apiMetadata()));
       assert.equal(err.code, status.INVALID_ARGUMENT);
-      err = await grpcError(callUnary(logic.Connect, logic, { server: 'bad server id!', token: Buffer.from('{}') }, 5_000));
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'bad server id!', token: Buffer.from('{}') }, 5_000, peerMetadata('comet', 'c1')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
-      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from('{"token":"x.y.z"}') }, 5_000));
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from('{"token":"x.y.z"}') }, 5_000, peerMetadata('comet', 'c1')));
       assert.equal(err.code, status.UNAUTHENTICATED);
-      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from([0xff, 0x00]) }, 5_000));
+      err = await grpcError(callUnary(logic.Connect, logic, { server: 'c1', token: Buffer.from([0xff, 0x00]) }, 5_000, peerMetadata('comet', 'c1')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
       const many = Array.from({ length: 10_001 }, (_, i) => ({ mid: i, key: `k${i}` }));
-      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: many }, 5_000));
+      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: many }, 5_000, peerMetadata('comet', 'c1')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
       assert.match(err.details, /at most 10000 sessions/);
-      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: [{ mid: 1, key: 'ok' }, { mid: 2, key: '' }] }, 5_000));
+      err = await grpcError(callUnary(logic.RenewSessions, logic, { server: 'c1', sessions: [{ mid: 1, key: 'ok' }, { mid: 2, key: '' }] }, 5_000, peerMetadata('comet', 'c1')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
       assert.match(err.details, /sessions\[1\]/);
-      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: [], operation: 1000, body: Buffer.from('x') }, 5_000));
+      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: [], operation: 1000, body: Buffer.from('x') }, 5_000, peerMetadata('job')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
-      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: ['k'], operation: 3, body: Buffer.from('x') }, 5_000));
+      err = await grpcError(callUnary(comet.PushKeys, comet, { keys: ['k'], operation: 3, body: Buffer.from('x') }, 5_000, peerMetadata('job')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
-      err = await grpcError(callUnary(comet.Kick, comet, {}, 5_000));
+      err = await grpcError(callUnary(comet.Kick, comet, {}, 5_000, peerMetadata('logic')));
       assert.equal(err.code, status.INVALID_ARGUMENT);
     } finally {
       logic.close();

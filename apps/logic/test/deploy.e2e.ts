@@ -5,12 +5,12 @@
 // value the process would refuse at boot fails here first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createMetricsRegistry, Env, type InfraConfig } from '@imgate/common';
-import { repoRoot } from '@imgate/testing';
+import { repoRoot, testOutputDir } from '@imgate/testing';
 import { loadCometConfig } from '@imgate/comet';
 import { loadJobConfig } from '@imgate/job';
 import { loadLogicConfig } from '../src/logic.config';
@@ -70,8 +70,15 @@ function loadRole(role: Role, vars: Record<string, string>, where: string): Role
   }
 }
 
-/** A role's settings with nothing configured (logic in dev auth, which needs no secret). */
-const defaults = (role: Role): RoleSetup => loadRole(role, { LOGIC_AUTH_MODE: 'dev' }, `${role} defaults`);
+/**
+ * Stand-ins for the secrets the files take by reference only (compose: .env; k8s: the Secret
+ * imgate-keys, created outside the manifests), as an operator's would be.
+ */
+const SECRETS = { LOGIC_API_KEYS: '5f0c8e2a9b7d4f1e6a3c0b8d2e7f9a1c', CLUSTER_SECRET: 'c1a9f7e2d8b0c3a6f1e4d7b9a2c5e8f0' };
+const EXTERNAL_SECRETS: Record<string, Record<string, string>> = { 'imgate-keys': SECRETS };
+
+/** A role's settings with nothing else configured (logic in dev auth, which needs no JWT secret). */
+const defaults = (role: Role): RoleSetup => loadRole(role, { LOGIC_AUTH_MODE: 'dev', ...SECRETS }, `${role} defaults`);
 
 /** The role a command runs (dist/apps/<role>/src/main.js), which must exist in the build. */
 function roleOf(command: unknown, where: string): Role | 'embedded' {
@@ -172,11 +179,12 @@ describe('Dockerfile', () => {
 
 // ---------------------------------------------------------------- docker-compose.yml
 
-function composeConfig(): Obj {
+/** `envFile` stands in for the user's .env (the only place the file's secrets come from). */
+function composeConfig(envFile: string): Obj {
   // A clean environment, so the file's own defaults are what is checked.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [cmd, pre] of [['docker-compose', []], ['docker', ['compose']]] as const) {
-    const r = spawnSync(cmd, [...pre, '-f', 'docker-compose.yml', 'config'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(cmd, [...pre, '--env-file', envFile, '-f', 'docker-compose.yml', 'config'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     if (r.error || (cmd === 'docker' && /unknown command|not a docker command/.test(r.stderr))) continue;
     assert.equal(r.status, 0, `${cmd} ${pre.join(' ')} config rejected docker-compose.yml:\n${r.stderr}`);
     return obj(parse(r.stdout), 'compose config');
@@ -224,7 +232,9 @@ describe('docker-compose.yml', () => {
   const roles = ['logic', 'job', 'comet-1', 'comet-2'];
   const setups = new Map<string, RoleSetup>();
   before(() => {
-    services = obj(composeConfig().services, 'services');
+    const envFile = join(testOutputDir('deploy'), 'compose.env');
+    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\n`);
+    services = obj(composeConfig(envFile).services, 'services');
     for (const name of roles.filter((n) => isObj(services[n]))) {
       const s = obj(services[name], name);
       setups.set(name, loadRole(roleOf(s.command, name) as Role, envOf(s, name), `compose service ${name}`));
@@ -268,6 +278,20 @@ describe('docker-compose.yml', () => {
         if (dig(cond, 'condition') === 'service_healthy') assert.ok(dig(svc(dep), 'healthcheck', 'test'), `${name} waits for ${dep} to be healthy, which has no healthcheck`);
       }
     }
+  });
+
+  it('takes the API keys and CLUSTER_SECRET from .env by reference: the file holds none, and without them logic does not boot', () => {
+    assert.equal(envOf(svc('logic'), 'logic').LOGIC_API_KEYS, SECRETS.LOGIC_API_KEYS);
+    for (const name of roles) assert.equal(envOf(svc(name), name).CLUSTER_SECRET, SECRETS.CLUSTER_SECRET, `${name} gets CLUSTER_SECRET`);
+    const empty = join(testOutputDir('deploy'), 'empty.env');
+    writeFileSync(empty, '');
+    const bare = obj(composeConfig(empty).services, 'services');
+    for (const name of roles) {
+      const e = envOf(obj(bare[name], name), name);
+      assert.equal(e.CLUSTER_SECRET ?? '', '', `${name}: no CLUSTER_SECRET written in the file`);
+      assert.equal(e.LOGIC_API_KEYS ?? '', '', `${name}: no API key written in the file`);
+    }
+    assert.throws(() => loadLogicConfig(new Env(envOf(obj(bare.logic, 'logic'), 'logic'))), /LOGIC_API_KEYS must be set/);
   });
 
   it('runs Kafka as a single KRaft node the roles can reach, with their topics created', () => {
@@ -409,6 +433,8 @@ describe('k8s/base', () => {
       ...(obj(s.stringData ?? {}, 'secret stringData') as Record<string, string>),
     });
     const source = (kind: 'ConfigMap' | 'Secret', name: unknown): Record<string, string> => {
+      const external = kind === 'Secret' ? EXTERNAL_SECRETS[text(name, 'Secret reference')] : undefined;
+      if (external) return external;
       const o = find(kind, text(name, `${kind} reference`));
       return kind === 'Secret' ? secretData(o) : (obj(o.data ?? {}, 'configmap data') as Record<string, string>);
     };
@@ -502,6 +528,18 @@ describe('k8s/base', () => {
         for (const p of udpPorts(setup)) assert.equal(containerPort(w, p)?.protocol, 'UDP', `${where}: containerPort ${p}/UDP`);
       }
     }
+  });
+
+  it('takes the API keys and CLUSTER_SECRET from the Secret imgate-keys by reference; no manifest holds them', () => {
+    for (const name of Object.keys(EXTERNAL_SECRETS)) assert.ok(!objects.some((o) => o.kind === 'Secret' && nameOf(o) === name), `Secret ${name} must be created outside the manifests`);
+    const refs = (role: Role) => {
+      const c = containers(roleWorkload(role))[0];
+      return Object.fromEntries(list(c.env ?? [], 'env').map((e) => [text(dig(e, 'name'), 'env name'), dig(e, 'valueFrom', 'secretKeyRef', 'name')]));
+    };
+    assert.equal(refs('logic').LOGIC_API_KEYS, 'imgate-keys');
+    for (const role of ['logic', 'job', 'comet'] as const) assert.equal(refs(role).CLUSTER_SECRET, 'imgate-keys', `${role} CLUSTER_SECRET`);
+    const rendered = JSON.stringify(objects);
+    for (const v of ['LOGIC_API_KEYS', 'CLUSTER_SECRET']) assert.ok(!new RegExp(`"${v}":"`).test(rendered), `${v} has a value written in a manifest`);
   });
 
   it('names each comet after its pod, advertises the pod IP, and drains before it is killed', () => {

@@ -1,10 +1,14 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Readiness } from './dependency';
 
 /** Each role provides its readiness checks: dependency name → does it answer (with a reason when not). */
 export type ReadinessCheck = () => Promise<Readiness>;
 export const READINESS = Symbol('READINESS');
+/** Optional: settings an operator must know are unsafe (e.g. an open push API), shown on every /health answer. */
+export const HEALTH_WARNINGS = Symbol('HEALTH_WARNINGS');
+
+type Warnings = { warnings?: string[] };
 
 interface ReadyBody {
   status: 'ready' | 'degraded' | 'not ready';
@@ -15,12 +19,19 @@ interface ReadyBody {
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(READINESS) private readonly readiness: ReadinessCheck) {}
+  constructor(
+    @Inject(READINESS) private readonly readiness: ReadinessCheck,
+    @Optional() @Inject(HEALTH_WARNINGS) private readonly warnings: string[] = [],
+  ) {}
+
+  private warned(): Warnings {
+    return this.warnings.length ? { warnings: this.warnings } : {};
+  }
 
   @Get('live')
   @HttpCode(200)
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(): { status: 'ok' } & Warnings {
+    return { status: 'ok', ...this.warned() };
   }
 
   /**
@@ -29,7 +40,7 @@ export class HealthController {
    * 503 otherwise. Failing dependencies are named with a reason.
    */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadyBody> {
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadyBody & Warnings> {
     let all: Readiness;
     try {
       all = await this.readiness();
@@ -47,6 +58,6 @@ export class HealthController {
       } else body.status = 'not ready';
     }
     res.status(body.status === 'not ready' ? 503 : 200);
-    return body;
+    return { ...body, ...this.warned() };
   }
 }

@@ -11,3 +11,5 @@ export * from './health.http.controller';
 export * from './metrics';
 export * from './shutdown';
 export * from './role';
+export * from './secrets';
+export * from './trust';

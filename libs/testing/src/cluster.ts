@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { clusterUrl } from '@imgate/common';
+import { TEST_CLUSTER_SECRET } from './grpc-auth';
 import { TEST_API_KEY, TEST_JWT_SECRET, apiHeaders } from './jwt';
 import { freePorts } from './ports';
 import { RoleProcess, testOutputDir, waitHttpOk } from './processes';
@@ -30,6 +31,8 @@ export interface ClusterOptions {
   name: string;
   comets?: number;
   env?: Record<string, string>;
+  /** Settings for one comet only, given its id (e.g. its own certificate: COMET_GRPC_TLS_CERT/KEY). */
+  cometEnv?: (id: string) => Record<string, string>;
 }
 
 /** A comet's own settings: its id, its ports and where logic is. */
@@ -74,6 +77,7 @@ export function testClusterEnv(name: string, extra: Record<string, string> = {})
     LOGIC_AUTH_MODE: 'jwt',
     LOGIC_JWT_SECRET: TEST_JWT_SECRET,
     LOGIC_API_KEYS: TEST_API_KEY,
+    CLUSTER_SECRET: TEST_CLUSTER_SECRET,
     COMET_REGISTER_INTERVAL_MS: '500',
     JOB_REGISTRY_REFRESH_MS: '500',
     JOB_GROUP_ID: `job-${run}`,
@@ -89,6 +93,8 @@ export function testClusterEnv(name: string, extra: Record<string, string> = {})
 /**
  * logic, N comets and job as separate processes against the real Redis and Kafka (REDIS_URL /
  * KAFKA_BROKERS, default local). Every run gets its own key prefix, topics and consumer group.
+ * Logic requires TEST_API_KEY; the roles prove membership with TEST_CLUSTER_SECRET (or mTLS
+ * when the env names certificates, e.g. from makeTestPki).
  */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const { run, env } = testClusterEnv(opts.name, opts.env);
@@ -102,7 +108,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < (opts.comets ?? 1); i++) {
       const [tcp, ws, grpc, http, kcp] = await freePorts(5);
       const id = `comet-${i + 1}-${run}`;
-      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', { ...env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc) }, dir).start();
+      const proc = new RoleProcess(`comet-${i + 1}`, 'comet', { ...env, ...cometEnv(id, { tcp, ws, grpc, http, kcp }, logicGrpc), ...opts.cometEnv?.(id) }, dir).start();
       started.push(proc);
       comets.push({ id, tcp, ws, wsUrl: `ws://127.0.0.1:${ws}/sub`, kcp, grpc, http, proc });
     }

@@ -49,7 +49,7 @@ export class FakeLink implements Link {
 export const tick = () => new Promise((r) => setImmediate(r));
 
 export function setup(over: Partial<CometConfig> = {}, connect?: () => Promise<unknown>, logicOver: Partial<ConnectionContext['logic']> = {}) {
-  const config = { ...loadCometConfig(new Env({}), 'spec'), ...over };
+  const config = { ...loadCometConfig(new Env({ CLUSTER_AUTH: 'none' }), 'spec'), ...over };
   const buckets = new Buckets(config);
   const calls: string[] = [];
   const acked: string[] = [];

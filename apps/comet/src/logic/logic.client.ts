@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { callUnary, GRPC_CLIENT_OPTIONS } from '@imgate/common';
+import { callUnary, clusterClient, GRPC_CLIENT_OPTIONS } from '@imgate/common';
 import { loadLogicProto, type logic, type LogicClient as GrpcLogicClient } from '@imgate/contracts';
-import { credentials } from '@grpc/grpc-js';
 import type { CometConfig } from '../comet.config';
 import { COMET_CONFIG } from '../comet.tokens';
 
@@ -23,8 +22,11 @@ export class LogicClient implements OnApplicationShutdown {
 
   constructor(@Inject(COMET_CONFIG) config: CometConfig) {
     const Logic = loadLogicProto().imgate.logic.Logic;
-    this.client = new Logic(config.logicTarget, credentials.createInsecure(), {
+    // This comet's certificate (mTLS) or CLUSTER_SECRET proof names it to logic; the `server` fields must match.
+    const { credentials, options } = clusterClient(config.cluster, { role: 'comet', id: config.id });
+    this.client = new Logic(config.logicTarget, credentials, {
       ...GRPC_CLIENT_OPTIONS,
+      ...options,
       // Several logic instances behind one DNS name share the load.
       'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     });

@@ -28,7 +28,7 @@ export function accessFixture(config: LogicConfig, clock: Clock, sessions: Sessi
   const logins = new MemoryLoginRepository(clock);
   const revocations = new MemoryRevocationRepository(clock);
   const kicked: Kicked[] = [];
-  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), logger);
+  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), logger, config);
   kicker.kickMany = async (targets: ReadonlyMap<string, KickTarget>, kind: string, reason: string) => {
     for (const [server, t] of targets) kicked.push({ server, ...t, kind, reason });
     return [...targets.values()].reduce((n, t) => n + t.keys.length + t.mids.length, 0);

@@ -23,7 +23,7 @@ const flush = () => new Promise((r) => setTimeout(r, 10));
 
 function setup(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 5, 1), now() { return this.t; } };
-  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: TEST_JWT_SECRET, ...env }));
+  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: TEST_JWT_SECRET, LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
   const sessions = new MemorySessionRepository(clock);
   const fx = accessFixture(config, clock, sessions);
   const metrics = new LogicMetrics(createMetricsRegistry());
@@ -39,7 +39,7 @@ async function refused(p: Promise<unknown>, code: GrpcStatus, reason: RegExp): P
 }
 
 describe('permissions from token claims', () => {
-  const config = (env: Record<string, string> = {}) => loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', ...env })).access;
+  const config = (env: Record<string, string> = {}) => loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env })).access;
 
   it('reads rooms and ops (both directions, or send/sub apart); no claims and allow: no permissions at all', () => {
     assert.equal(permissionsFor(undefined, config()), undefined);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { credentials } from '@grpc/grpc-js';
-import { callUnary, GRPC_CLIENT_OPTIONS, LOGGER, type Logger } from '@imgate/common';
+import { callUnary, clusterClient, GRPC_CLIENT_OPTIONS, LOGGER, type Logger } from '@imgate/common';
 import { type comet, type CometClient, loadCometProto } from '@imgate/contracts';
 import { COMET_REGISTRY, type CometRegistry } from '@imgate/store';
+import type { LogicConfig } from '../logic.config';
+import { LOGIC_CONFIG } from '../logic.tokens';
 
 const KICK_TIMEOUT_MS = 3_000;
 
@@ -32,6 +33,7 @@ export class CometKicker implements OnApplicationShutdown {
   constructor(
     @Inject(COMET_REGISTRY) private readonly registry: CometRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGIC_CONFIG) private readonly config: Pick<LogicConfig, 'cluster'>,
   ) {}
 
   private async client(server: string): Promise<CometClient | undefined> {
@@ -40,7 +42,9 @@ export class CometKicker implements OnApplicationShutdown {
     const known = this.clients.get(server);
     if (known?.address === node.grpc) return known.client;
     known?.client.close();
-    const client = new (loadCometProto().imgate.comet.Comet)(node.grpc, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+    // logic's certificate (mTLS) or CLUSTER_SECRET proof: comets take Kick from job and logic only.
+    const { credentials, options } = clusterClient(this.config.cluster, { role: 'logic', id: '' });
+    const client = new (loadCometProto().imgate.comet.Comet)(node.grpc, credentials, { ...GRPC_CLIENT_OPTIONS, ...options });
     this.clients.set(server, { address: node.grpc, client });
     return client;
   }

@@ -12,7 +12,7 @@ export function memoryResume(config: LogicConfig, clock: Clock, metrics = new Lo
   const logger = pino({ level: 'silent' });
   const records = new MemoryConnectionRecordRepository(clock);
   const kicks: string[] = [];
-  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), logger);
+  const kicker = new CometKicker(new MemoryCometRegistry(60_000, clock), logger, { cluster: { mode: 'none' } });
   kicker.kick = async (server, key, code) => {
     kicks.push(`${server} ${key} ${code}`);
     return 1;

@@ -5,18 +5,24 @@ import type { Request, Response } from 'express';
 const HTTP_OF: Partial<Record<GrpcStatus, number>> = {
   [GrpcStatus.INVALID_ARGUMENT]: 400,
   [GrpcStatus.UNAUTHENTICATED]: 401,
+  [GrpcStatus.PERMISSION_DENIED]: 403,
   [GrpcStatus.NOT_FOUND]: 404,
   [GrpcStatus.UNAVAILABLE]: 503,
 };
 
-/** goim's answer shape on /goim paths, imgate's own `{error:{code,message}}` elsewhere. */
-export function sendError(req: Request, res: Response, status: number, message: string): void {
+const CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 503: 'unavailable' };
+
+/**
+ * goim's answer shape on /goim paths, imgate's own `{error:{code,message}}` elsewhere; `reason`
+ * (a refused API call's machine-readable why) is added to either when given.
+ */
+export function sendError(req: Request, res: Response, status: number, message: string, reason?: string): void {
+  const why = reason ? { reason } : {};
   if (req.path.startsWith('/goim/')) {
-    res.status(status).json({ code: status < 500 ? -400 : -500, message });
+    res.status(status).json({ code: status === 401 || status === 403 ? -status : status < 500 ? -400 : -500, message, ...why });
     return;
   }
-  const code = status === 400 ? 'bad_request' : status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : status === 503 ? 'unavailable' : 'internal';
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json({ error: { code: CODES[status] ?? 'internal', message, ...why } });
 }
 
 @Catch()

@@ -11,14 +11,15 @@ export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
 
 type UnaryMethod<Req, Res> = (
   req: Req,
+  metadata: grpc.Metadata,
   options: grpc.CallOptions,
   callback: (err: grpc.ServiceError | null, res?: Res) => void,
 ) => grpc.ClientUnaryCall;
 
-/** Calls a generated unary method as a promise with a deadline. */
-export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, self: grpc.Client, req: Req, timeoutMs: number): Promise<Res> {
+/** Calls a generated unary method as a promise with a deadline (and metadata, e.g. `authorization`). */
+export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, self: grpc.Client, req: Req, timeoutMs: number, metadata = new grpc.Metadata()): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    method.call(self, req, { deadline: Date.now() + timeoutMs }, (err, res) => {
+    method.call(self, req, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
       if (err) reject(err);
       else if (res === undefined) reject(new Error('empty gRPC response'));
       else resolve(res);

@@ -4,7 +4,8 @@ import { isDependencyError } from '../dependency';
 import type { Logger } from '../logger';
 import { RpcError } from './rpc-error';
 
-type Handler<Req, Res> = (req: Req) => Promise<Res>;
+/** A handler gets the request and the call (metadata, peer certificate) for checks on the caller. */
+export type UnaryHandler<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
 
 type Timer = Histogram<'method' | 'code'>;
 
@@ -13,11 +14,11 @@ type Timer = Histogram<'method' | 'code'>;
  * (Redis, Kafka) is UNAVAILABLE (retryable: comets tell clients `unavailable`, not `auth_failed`),
  * anything else is INTERNAL.
  */
-export function unary<Req, Res>(logger: Logger, name: string, fn: Handler<Req, Res>, timer?: Timer): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(logger: Logger, name: string, fn: UnaryHandler<Req, Res>, timer?: Timer): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const end = timer?.startTimer({ method: name });
     // Wrapped so a synchronous throw (e.g. a validation check) is mapped like a rejection.
-    new Promise<Res>((resolve) => resolve(fn(call.request))).then(
+    new Promise<Res>((resolve) => resolve(fn(call.request, call))).then(
       (res) => {
         end?.({ code: 'OK' });
         callback(null, res);
@@ -63,7 +64,11 @@ export class GrpcServer {
   });
   private boundPort = 0;
 
-  constructor(private readonly logger: Logger) {}
+  /** `credentials`: mTLS from the role's trust settings (serverCredentials), plaintext by default. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+  ) {}
 
   add(service: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation): void {
     this.server.addService(service, impl);
@@ -71,11 +76,11 @@ export class GrpcServer {
 
   async listen(address: string): Promise<number> {
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      this.server.bindAsync(address, this.credentials, (err, port) =>
         err ? reject(new Error(`gRPC cannot listen on ${address}: ${err.message}`)) : resolve(port),
       ),
     );
-    this.logger.info({ address, port: this.boundPort }, 'gRPC listening');
+    this.logger.info({ address, port: this.boundPort, tls: this.credentials._isSecure() }, 'gRPC listening');
     return this.boundPort;
   }
 

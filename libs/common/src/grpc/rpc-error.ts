@@ -15,6 +15,9 @@ export class RpcError extends Error {
   static unauthenticated(message: string): RpcError {
     return new RpcError(status.UNAUTHENTICATED, message);
   }
+  static permissionDenied(message: string): RpcError {
+    return new RpcError(status.PERMISSION_DENIED, message);
+  }
   static unavailable(message: string): RpcError {
     return new RpcError(status.UNAVAILABLE, message);
   }
