@@ -6,7 +6,7 @@ import { Env } from '@imgate/common';
 import { Connection } from './connection';
 import { FakeLink, packet, setup, tick } from './connection.fixture';
 
-const limits = (over: Record<string, string>) => loadCometConfig(new Env(over), 'spec').limits;
+const limits = (over: Record<string, string>) => loadCometConfig(new Env({ CLUSTER_AUTH: 'none', ...over }), 'spec').limits;
 
 async function authed(over: Record<string, string>) {
   const s = setup({ limits: limits(over) });
