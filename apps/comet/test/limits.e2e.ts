@@ -6,7 +6,7 @@ import { callUnary } from '@imgate/common';
 import { loadLogicProto } from '@imgate/contracts';
 import { CMD_PUSH, encodeSegment } from '@imgate/kcp';
 import { Op } from '@imgate/protocol';
-import { bodyJson, bodyText, type Cluster, metric, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
+import { bodyJson, bodyText, type Cluster, metric, peerMetadata, post, ProtoClient, signHs256, startCluster, waitFor } from '@imgate/testing';
 
 // Each offender has its own loopback address; the neighbour is 127.0.0.2 and must keep working.
 const NEIGHBOUR = '127.0.0.2';
@@ -101,8 +101,9 @@ describe('limits: each trips for the offender only', () => {
       c.send(Op.Heartbeat);
       const p = await c.next((q) => q.op === Op.DisconnectReply || q.op === Op.HeartbeatReply || q.op === Op.Error, 5_000).catch(() => undefined);
       c.close();
-      // Before auth, a heartbeat is refused as op_before_auth: the slot was free.
-      return p !== undefined && p.op === Op.DisconnectReply && bodyJson<{ code: string }>(p).code === 'op_before_auth';
+      // Before auth a heartbeat is a line probe (answered with op 3): the slot was free. A full
+      // address gets op 6 too_many_connections at accept instead.
+      return p !== undefined && p.op === Op.HeartbeatReply;
     }, 10_000, 'a slot to free up once one connection closed');
     for (const c of held) c.close();
   });
@@ -239,7 +240,7 @@ describe('limits: each trips for the offender only', () => {
     const logic = new Logic(`127.0.0.1:${cluster.logic.grpc}`, credentials.createInsecure());
     try {
       const call = (roomCount: Record<string, number>) =>
-        callUnary(logic.RenewOnline, logic, { server: 'intruder-1', roomCount, connCount: 1, ipCount: 1 }, 5_000).then(
+        callUnary(logic.RenewOnline, logic, { server: 'intruder-1', roomCount, connCount: 1, ipCount: 1 }, 5_000, peerMetadata('comet', 'intruder-1')).then(
           () => assert.fail('accepted'),
           (e: ServiceError) => e,
         );

@@ -84,10 +84,10 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     const reachMs = Date.now() - back;
     await probe.stop();
     // The reliable client holds every push accepted before the outage (the plain one is best-effort
-    // by design). Redis came back empty: the user stream has a new epoch, and what was accepted into
-    // it before the client re-authenticated is skipped with recoveryFailed(epoch_changed) — counted apart.
+    // by design). Redis came back empty: the user stream has a new epoch, which the SDK reads from its
+    // start, so what was accepted into it before the client re-authenticated arrives too.
     const beforeOutage = acceptedBefore(probe, down);
-    await waitFor(() => lostCount(reliable, beforeOutage) === 0, 15_000, 'the reliable client to hold every push accepted before the outage').catch(() => undefined);
+    await waitFor(() => lostCount(reliable, beforeOutage) === 0 && lostCount(reliable, acceptedBefore(probe, down, false)) === 0, 15_000, 'the reliable client to hold every push accepted before the outage').catch(() => undefined);
     const outageLost = lostCount(reliable, beforeOutage);
     const skippedAtEpoch = lostCount(reliable, acceptedBefore(probe, down, false));
     console.log(`20 s outage: comet while Redis was away 3 s: ${blip.status} ${JSON.stringify(blip.body)}; restarted comet before Redis returned: ${restartedReadiness.status}`);
@@ -97,6 +97,7 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     assert.deepEqual(ended, [], 'no client gave up');
     assert.ok(inOutage.length > 0 && inOutage.every((a) => a.status === 503), `pushes in the outage: ${inOutage.map((a) => a.status)}`);
     assert.equal(outageLost, 0, 'accepted pushes the reliable client lacks');
+    assert.equal(skippedAtEpoch, 0, 'pushes accepted into the new epoch before the reconnect that the reliable client lacks');
     assert.ok(reachMs < 30_000, `a push reached both clients ${reachMs} ms after Redis returned`);
 
     // 3. A Redis restart (comes back empty) while pushes flow to reliable clients that stay connected.
@@ -119,7 +120,7 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     await sleep(1_000);
     await traffic.stop();
     const beforeRestart = acceptedBefore(traffic, restartAt);
-    await waitFor(() => lostCount(more, beforeRestart) === 0, 20_000, 'every push accepted before the restart at every client').catch(() => undefined);
+    await waitFor(() => lostCount(more, beforeRestart) === 0 && lostCount(more, acceptedBefore(traffic, restartAt, false)) === 0, 20_000, 'every push accepted before the restart at every client').catch(() => undefined);
     const lost = lostCount(more, beforeRestart);
     const skippedAfter = lostCount(more, acceptedBefore(traffic, restartAt, false));
     const told = more.reduce((n, c) => n + c.recoveryFailed.length, 0);
@@ -143,6 +144,7 @@ describe('Redis outage: roles stay up, comets write their sessions back, clients
     ]);
     console.log(`after the restart: first push accepted ${acceptedBack} ms, delivered to all ${deliveredBack} ms after Redis returned`);
     assert.equal(lost, 0, 'accepted pushes lost');
+    assert.equal(skippedAfter, 0, 'client copies of pushes accepted into the new epoch that the clients lack');
     assert.ok(outage.every((a) => a.status === 503 || a.status === 200), `outage answers: ${[...new Set(outage.map((a) => a.status))]}`);
     assert.ok(reconnectMs < 5_000 + 2_000, `clients reconnected ${reconnectMs} ms after Redis returned`);
   });
