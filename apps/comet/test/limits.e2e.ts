@@ -190,7 +190,10 @@ describe('limits: each trips for the offender only', () => {
     // Room-change bucket: burst 6, four used; a quick run of joins of an existing room is refused in part.
     from = c.received.length;
     for (let i = 0; i < 8; i++) c.send(Op.JoinRoom, 'live://n');
-    await waitFor(() => c.received.slice(from).filter((p) => p.op === Op.JoinRoomReply || p.op === Op.Error).length === 8, 10_000, '8 answers');
+    const answers = () => c.received.slice(from).filter((p) => p.op === Op.JoinRoomReply || p.op === Op.Error);
+    await waitFor(() => answers().length >= 8, 20_000, '8 answers').catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(answers().map((p) => [p.op, p.seq, bodyText(p)]))}`);
+    });
     const codes = c.received.slice(from).filter((p) => p.op === Op.Error).map((p) => bodyJson<{ code: string }>(p).code);
     assert.ok(codes.length >= 4 && codes.every((x) => x === 'rate_limited'), codes.join(','));
     assert.equal(c.closed, false);
