@@ -6,14 +6,25 @@
 # ours and then deletes its data.
 #
 #   bash scripts/kafka.sh up|down|status|stop|start
+#   bash scripts/kafka.sh cluster up|down|status|brokers
+#   bash scripts/kafka.sh cluster stop|start|kill NODE     (NODE: 1, 2 or 3)
 #
 # up formats fresh storage; stop/start stop our broker and start it again on
 # the data it has (a broker restart, for the resilience tests on a private broker).
 #
+# cluster: three KRaft nodes, each broker and controller (a 3-voter quorum), on
+# their own ports and state (never the single broker's): replication factor 3
+# and min.insync.replicas 2 for every topic, so acks=all writes go on with one
+# node down. `brokers` prints the KAFKA_BROKERS list; kill is a SIGKILL (a crash).
+#
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 #      IMGATE_STATE (/tmp/imgate-services), IMGATE_CACHE (~/.cache/imgate),
-#      KAFKA_HEAP_OPTS (-Xms256m -Xmx512m), KAFKA_START_TIMEOUT (90 s),
-#      KAFKA_STOP_TIMEOUT (30 s).
+#      KAFKA_HEAP_OPTS (-Xms256m -Xmx512m; cluster nodes -Xms128m -Xmx256m),
+#      KAFKA_START_TIMEOUT (90 s), KAFKA_STOP_TIMEOUT (30 s),
+#      cluster: KAFKA_CLUSTER_PORTS (19092,19094,19096),
+#      KAFKA_CLUSTER_CONTROLLER_PORTS (19093,19095,19097).
+#      Set by cluster mode for each node (not for you): KAFKA_NODE_ID,
+#      KAFKA_VOTERS, KAFKA_REPLICATION, KAFKA_MIN_ISR.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +43,10 @@ DATADIR="$STATE/data"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+NODE_ID="${KAFKA_NODE_ID:-1}"
+VOTERS="${KAFKA_VOTERS:-1@$HOST:$CONTROLLER_PORT}"
+REPLICATION="${KAFKA_REPLICATION:-1}"
+MIN_ISR="${KAFKA_MIN_ISR:-1}"
 # Any valid 16-byte base64url id will do; fixed so runs are reproducible.
 CLUSTER_ID=aW1nYXRlLWthZmthLTAwMQ
 
@@ -97,10 +112,10 @@ ensure_libs() {
 
 write_config() {
   cat >"$PROPS" <<EOF
-# Written by scripts/kafka.sh: one KRaft node, broker and controller, for tests.
+# Written by scripts/kafka.sh: a KRaft node, broker and controller, for tests.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
+node.id=$NODE_ID
+controller.quorum.voters=$VOTERS
 listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
 advertised.listeners=PLAINTEXT://$HOST:$PORT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
@@ -109,14 +124,15 @@ inter.broker.listener.name=PLAINTEXT
 log.dirs=$DATADIR
 
 num.partitions=4
-default.replication.factor=1
+default.replication.factor=$REPLICATION
+min.insync.replicas=$MIN_ISR
 auto.create.topics.enable=true
 delete.topic.enable=true
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$REPLICATION
 # Fewer internal partitions: the first consumer group creates them all.
 offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$REPLICATION
+transaction.state.log.min.isr=$MIN_ISR
 transaction.state.log.num.partitions=4
 group.initial.rebalance.delay.ms=0
 
@@ -287,6 +303,87 @@ status() {
   fi
 }
 
+# --- cluster mode: three nodes, each this script's single-node mode with its own env ---
+
+CLUSTER_STATE="${IMGATE_STATE:-/tmp/imgate-services}/kafka-cluster"
+IFS=, read -r -a CLUSTER_PORTS <<<"${KAFKA_CLUSTER_PORTS:-19092,19094,19096}"
+IFS=, read -r -a CLUSTER_CONTROLLERS <<<"${KAFKA_CLUSTER_CONTROLLER_PORTS:-19093,19095,19097}"
+
+cluster_check() {
+  ((${#CLUSTER_PORTS[@]} == 3 && ${#CLUSTER_CONTROLLERS[@]} == 3)) || die "KAFKA_CLUSTER_PORTS and KAFKA_CLUSTER_CONTROLLER_PORTS need three ports each"
+  local p
+  for p in "${CLUSTER_PORTS[@]}" "${CLUSTER_CONTROLLERS[@]}"; do
+    [[ $p =~ ^[0-9]+$ ]] || die "cluster port '$p' is not a number"
+    # Never the single broker's ports: a cluster command must not touch the shared broker.
+    [[ $p != "$PORT" && $p != "$CONTROLLER_PORT" ]] || die "cluster port $p is the single broker's (KAFKA_PORT/KAFKA_CONTROLLER_PORT)"
+  done
+}
+
+# Runs this script's single-node command for node $1 (1-3) with that node's env.
+node_cmd() {
+  local n=$1 cmd=$2 i voters=""
+  for i in 1 2 3; do voters+="${voters:+,}$i@$HOST:${CLUSTER_CONTROLLERS[i - 1]}"; done
+  KAFKA_PORT="${CLUSTER_PORTS[n - 1]}" KAFKA_CONTROLLER_PORT="${CLUSTER_CONTROLLERS[n - 1]}" \
+    IMGATE_STATE="$CLUSTER_STATE/node-$n" KAFKA_NODE_ID="$n" KAFKA_VOTERS="$voters" \
+    KAFKA_REPLICATION=3 KAFKA_MIN_ISR=2 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx256m}" \
+    bash "$HERE/kafka.sh" "$cmd" 2>&1 | sed "s/^kafka:/kafka node $n:/"
+  return "${PIPESTATUS[0]}"
+}
+
+# Node $1's command for every node at once: a quorum forms only when a majority runs, so a
+# node started alone would wait for the others.
+all_nodes() {
+  local cmd=$1 n rc=0 pids=()
+  for n in 1 2 3; do
+    node_cmd "$n" "$cmd" &
+    pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || rc=1; done
+  return $rc
+}
+
+cluster() {
+  cluster_check
+  local sub="${1:-}" n="${2:-}"
+  case "$sub" in
+    up)
+      ensure_libs
+      all_nodes up || { all_nodes down >/dev/null 2>&1 || true; die "the 3-node cluster did not start (logs in $CLUSTER_STATE/node-*/kafka/logs)"; }
+      say "cluster up: KAFKA_BROKERS=$(cluster_brokers)"
+      ;;
+    down)
+      all_nodes down
+      rm -rf "$CLUSTER_STATE"
+      ;;
+    status) all_nodes status ;;
+    brokers) cluster_brokers ;;
+    stop | start)
+      [[ $n =~ ^[123]$ ]] || die "cluster $sub needs a node: 1, 2 or 3"
+      node_cmd "$n" "$sub"
+      ;;
+    kill)
+      [[ $n =~ ^[123]$ ]] || die "cluster kill needs a node: 1, 2 or 3"
+      local pidfile="$CLUSTER_STATE/node-$n/kafka/kafka.pid" pid
+      pid=$(cat "$pidfile" 2>/dev/null) || die "node $n is not running (no $pidfile)"
+      [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CLUSTER_STATE/node-$n/" || die "pid $pid is not node $n"
+      kill -KILL "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      rm -f "$pidfile"
+      say "node $n killed (pid $pid, SIGKILL)"
+      ;;
+    *)
+      echo "usage: $0 cluster up|down|status|brokers|stop N|start N|kill N" >&2
+      exit 2
+      ;;
+  esac
+}
+
+cluster_brokers() {
+  local p out=""
+  for p in "${CLUSTER_PORTS[@]}"; do out+="${out:+,}$HOST:$p"; done
+  echo "$out"
+}
+
 cmd="${1:-}"
 case "$cmd" in
   up | down | status | stop | start)
@@ -296,8 +393,12 @@ case "$cmd" in
     flock -w 150 9 || die "another kafka.sh holds $STATE/.lock"
     "$cmd"
     ;;
+  cluster)
+    shift
+    cluster "$@"
+    ;;
   *)
-    echo "usage: $0 up|down|status|stop|start" >&2
+    echo "usage: $0 up|down|status|stop|start | cluster up|down|status|brokers|stop N|start N|kill N" >&2
     exit 2
     ;;
 esac

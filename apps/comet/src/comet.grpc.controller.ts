@@ -49,7 +49,7 @@ export class CometGrpcController implements OnApplicationBootstrap, OnApplicatio
       })),
       Deliver: u('Deliver', async (r) => {
         if (r.items.length === 0 || r.items.length > 100_000) throw RpcError.invalid('items must hold 1-100000 deliveries');
-        return { delivered: this.push.deliver(r.items) };
+        return this.push.deliver(r.items);
       }),
       Rooms: u('Rooms', async () => ({ rooms: this.push.rooms() })),
       Kick: u('Kick', async (r) => {

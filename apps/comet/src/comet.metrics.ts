@@ -27,6 +27,7 @@ export class CometMetrics {
   /** Requests and connections refused by a limit (docs/security.md), by limit. */
   readonly limited: Counter<'limit'>;
   readonly proxyHeaders: Counter<'result'>;
+  readonly staleDeliveries: Counter;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -74,6 +75,11 @@ export class CometMetrics {
       name: 'imgate_comet_proxy_headers_total',
       help: 'PROXY protocol headers on TCP and WebSocket: accepted, local, absent (optional mode), missing (required mode), malformed, untrusted (refused), timeout',
       labelNames: ['result'],
+      registers,
+    });
+    this.staleDeliveries = new Counter({
+      name: 'imgate_comet_stale_deliveries_total',
+      help: 'Pushes to connection keys resolved before this comet process started (meant for an earlier process under the same id): dropped',
       registers,
     });
     this.pushLatency = new Histogram({

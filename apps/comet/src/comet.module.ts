@@ -18,6 +18,7 @@ import { CometMetrics } from './comet.metrics';
 import { OnlineReporter } from './online-reporter.service';
 import { PushService } from './push/push.service';
 import { RegistrationService } from './registration.service';
+import { Incarnation } from './incarnation';
 import { TcpListener } from './transport/tcp.listener';
 import { KcpListener } from './transport/kcp.listener';
 import { WsListener } from './transport/ws.listener';
@@ -44,6 +45,7 @@ export class CometModule {
           }),
           inject: [DrainService, RegistrationService],
         },
+        Incarnation,
         DrainService,
         CometMetrics,
         Buckets,

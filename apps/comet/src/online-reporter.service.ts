@@ -73,6 +73,9 @@ export class OnlineReporter implements ClusterRooms, OnApplicationBootstrap, OnA
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // At once, not after the first interval: a comet restarted under the same id replaces the
+    // room counts its earlier process left (a report replaces this comet's counts whole).
+    this.report().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'first online report failed; the periodic one follows'));
     this.timer = setInterval(() => {
       this.report().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'online report failed'));
     }, this.config.onlineReportMs);

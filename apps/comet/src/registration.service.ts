@@ -6,6 +6,7 @@ import { type CometConfig, hostPort } from './comet.config';
 import type { CometInfra } from './comet.infra';
 import { COMET_CONFIG } from './comet.tokens';
 import { SessionReplay } from './logic/session-replay';
+import { Incarnation } from './incarnation';
 
 /** A failed replay is tried again this soon (logic's own Redis connection may come back a little later). */
 const REPLAY_RETRY_MS = 1_000;
@@ -35,6 +36,7 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
     @Inject(ROLE_INFRA) private readonly infra: CometInfra,
     private readonly buckets: Buckets,
     private readonly replays: SessionReplay,
+    private readonly incarnation: Incarnation,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -50,6 +52,8 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
       region: this.config.region,
       connections: this.buckets.size,
       draining: this.draining,
+      boot: this.incarnation.boot,
+      bootAt: this.incarnation.bootAt,
     };
   }
 
@@ -70,7 +74,7 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
     }
     if (!this.registered) {
       this.registered = true;
-      this.logger.info({ id: this.config.id }, 'comet registered');
+      this.logger.info({ id: this.config.id, boot: this.incarnation.boot }, 'comet registered');
     } else if (created) {
       this.logger.warn({ id: this.config.id, sessions: this.buckets.size }, 'registry entry was gone (the store lost its data); writing sessions and rooms back');
       this.replayPending = true;

@@ -66,6 +66,7 @@ describe('client path: comet, logic and job as separate processes on real Redis 
         concurrency: 1,
         minBytes: 1,
         maxWaitMs: 100,
+        retryMaxMs: 1_000,
       },
       pino({ level: 'silent' }),
     );

@@ -7,6 +7,8 @@ export interface JobConfig {
   /** Partitions one job consumes in parallel (order still holds within each). */
   concurrency: number;
   sessionTimeoutMs: number;
+  /** The longest pause between tries to reach Kafka: bounds how long after a broker's return job fetches again. */
+  kafkaRetryMaxMs: number;
   cometTimeoutMs: number;
   /** Attempts per delivery to one comet, within the budget; then its part is dropped (and counted). */
   cometRetries: number;
@@ -35,6 +37,7 @@ export function loadJobConfig(env: Env, defaults: { clusterSecret?: string } = {
     groupId: env.str('JOB_GROUP_ID', 'imgate-job', /^[A-Za-z0-9._-]{1,200}$/),
     concurrency: env.int('JOB_CONCURRENCY', 4, 1, 256),
     sessionTimeoutMs: env.int('JOB_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
+    kafkaRetryMaxMs: env.int('JOB_KAFKA_RETRY_MAX_MS', 1_000, 100, 60_000),
     cometTimeoutMs: env.int('JOB_COMET_TIMEOUT_MS', 5_000, 100, 60_000),
     cometRetries: env.int('JOB_COMET_RETRIES', 3, 1, 100),
     cometRetryBudgetMs: env.int('JOB_COMET_RETRY_BUDGET_MS', 3_000, 100, 60_000),

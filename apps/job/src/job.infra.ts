@@ -26,6 +26,7 @@ export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clo
       concurrency: config.concurrency,
       minBytes: config.batchBytes,
       maxWaitMs: config.batchWindowMs,
+      retryMaxMs: config.kafkaRetryMaxMs,
     },
     logger,
   );

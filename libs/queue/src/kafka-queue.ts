@@ -10,14 +10,25 @@ export interface KafkaSettings {
   partitions: number;
 }
 
-export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
+/** kafkajs' retry settings for every request of one client (connecting to the brokers included). */
+export interface KafkaRetry {
+  retries: number;
+  maxRetryTime: number;
+}
+
+/** How long stop() waits for the consumer to leave its group. */
+const STOP_WAIT_MS = 10_000;
+
+const DEFAULT_RETRY: KafkaRetry = { retries: 8, maxRetryTime: 5_000 };
+
+export function createKafka(settings: KafkaSettings, logger: Logger, retry: KafkaRetry = DEFAULT_RETRY): KafkaClient {
   const log = logger.child({ component: 'kafka' });
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    retry: { initialRetryTime: 200, ...retry },
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -54,6 +65,13 @@ export interface KafkaConsumerSettings extends KafkaSettings {
   minBytes: number;
   /** ...or this long, whichever comes first: the batching window. */
   maxWaitMs: number;
+  /**
+   * The longest pause between two tries to reach the brokers (and to rejoin the group). kafkajs
+   * doubles its pause from 200 ms; with a cap of several seconds a consumer whose broker came back
+   * sits out most of that cap before it fetches again, and the pushes of those seconds reach the
+   * clients only through their catch-up (sync), not live.
+   */
+  retryMaxMs: number;
 }
 
 export class KafkaConsumer implements QueueConsumer {
@@ -66,15 +84,25 @@ export class KafkaConsumer implements QueueConsumer {
   }
 
   constructor(private readonly settings: KafkaConsumerSettings, private readonly logger: Logger) {
-    const kafka = createKafka(settings, logger);
+    // The consumer's connection to the brokers retries without end, at most retryMaxMs apart: a
+    // client that gives up after its retries crashes the consumer, and kafkajs restarts it under a
+    // new member id, which the restarted coordinator then holds in a rebalance until the old id's
+    // session times out (a broker restart measured: job fetched again 13 s after the broker was
+    // back, and the pushes of those seconds reached clients only through sync). Keeping the member
+    // id, the consumer heartbeats on as the member the coordinator reloaded and fetches at once.
+    const kafka = createKafka(settings, logger, { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: settings.retryMaxMs });
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
+      // How long the coordinator waits for members to rejoin in a rebalance (kafkajs' default is
+      // 60 s); after a broker restart a member it remembers but that never rejoins (this process
+      // under its old member id) must not hold the group that long.
+      rebalanceTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(settings.sessionTimeoutMs / 5)),
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitMs,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+      retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: settings.retryMaxMs },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.member = true;
@@ -117,8 +145,15 @@ export class KafkaConsumer implements QueueConsumer {
     });
   }
 
+  /** Leaves the group; with the brokers away (its retries have no end) it gives up after STOP_WAIT_MS. */
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    this.member = false;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+    try {
+      await Promise.race([this.consumer.disconnect(), waited]);
+    } finally {
+      clearTimeout(timer);
+      this.member = false;
+    }
   }
 }

@@ -12,6 +12,14 @@ export interface CometNode {
   region: string;
   connections: number;
   draining: boolean;
+  /**
+   * The comet process's incarnation: a new id (and its start, ms since epoch, on the comet's clock)
+   * every time a comet starts, also under the same `id`. Absent from comets that predate it.
+   * Sessions written before `bootAt` and deliveries resolved before it belong to an earlier
+   * process under this id: logic sweeps the former, comets drop the latter.
+   */
+  boot?: string;
+  bootAt?: number;
   /** Set by the registry when the node registers (ms since epoch). */
   updatedAt: number;
 }
@@ -47,5 +55,7 @@ export function parseCometNode(json: string): CometNode | null {
   if (!strings.every((k) => typeof o[k] === 'string')) return null;
   if (!numbers.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))) return null;
   if (typeof o.draining !== 'boolean') return null;
+  if (o.boot !== undefined && typeof o.boot !== 'string') return null;
+  if (o.bootAt !== undefined && !(typeof o.bootAt === 'number' && Number.isFinite(o.bootAt))) return null;
   return o as unknown as CometNode;
 }

@@ -127,6 +127,38 @@ export function lostCount(clients: ChaosClient[], accepted: string[]): number {
   return clients.reduce((sum, c) => sum + accepted.filter((id) => !c.ids.has(id)).length, 0);
 }
 
+/**
+ * How the clients got these ids: `live` (pushed before `syncFrom`, the moment the test asked the
+ * clients to recover), `synced` (only after it: pulled from history), `missing`. Each counts
+ * client × id pairs. Live pushes arrive in stream order, so a client that is not behind never
+ * syncs by itself; a gap it sees is pulled after ~300 ms and would count as live here, which is
+ * why tests also assert how soon the first live push came.
+ */
+export function howDelivered(clients: ChaosClient[], ids: string[], syncFrom: number): { live: number; synced: number; missing: number } {
+  const out = { live: 0, synced: 0, missing: 0 };
+  for (const c of clients) {
+    for (const id of ids) {
+      const at = c.seenAt.get(id);
+      if (at === undefined) out.missing++;
+      else if (at < syncFrom) out.live++;
+      else out.synced++;
+    }
+  }
+  return out;
+}
+
+/** When the first of these ids reached any client at or after `from` (undefined: none did). */
+export function firstSeenAfter(clients: ChaosClient[], ids: string[], from: number): number | undefined {
+  let first: number | undefined;
+  for (const c of clients) {
+    for (const id of ids) {
+      const at = c.seenAt.get(id);
+      if (at !== undefined && at >= from && (first === undefined || at < first)) first = at;
+    }
+  }
+  return first;
+}
+
 /** Accepted ids answered before / at-or-after a moment. */
 export function acceptedBefore(traffic: PushTraffic, at: number, before = true): string[] {
   return traffic.accepted.filter((id) => ((traffic.acceptedAt.get(id) ?? 0) < at) === before);

@@ -5,6 +5,7 @@ import { decodeBatch, decodeStreamMessage, Op, type Packet } from '@imgate/proto
 import { Buckets } from '../bucket/buckets';
 import type { Channel } from '../bucket/channel';
 import { CometMetrics } from '../comet.metrics';
+import { Incarnation } from '../incarnation';
 import type { Outbound } from './outbound';
 import { PushService } from './push.service';
 
@@ -34,7 +35,7 @@ function member(key: string, mid: number, delivery: boolean, room = 'live://1') 
 function service(...members: Array<ReturnType<typeof member>>) {
   const buckets = new Buckets({ buckets: 4 });
   for (const m of members) buckets.put(m.ch);
-  return new PushService(buckets, new CometMetrics(new Registry()));
+  return new PushService(buckets, new CometMetrics(new Registry()), new Incarnation({ now: () => 1_000 }));
 }
 
 const bodies = [Buffer.from('a'), Buffer.from('b')];
@@ -147,5 +148,24 @@ describe('PushService.kick', () => {
     closed.length = 0;
     assert.equal(push.kick(['d'], [], 4001, ''), 1);
     assert.deepEqual(closed, ['d 21 4001 kicked']);
+  });
+});
+
+describe('PushService.deliver after a restart under the same comet id', () => {
+  const item = (keys: string[], acceptedAtMs: number) => ({ push: { keys, operation: 1000, body: Buffer.from('x'), acceptedAtMs, messageId: '', positions: [] } });
+
+  it('drops pushes to keys resolved before this process started, and counts keys it does not hold as unreachable', () => {
+    const resumed = member('k1', 1, false);
+    // This process started at 1,000 (the service's clock).
+    const push = service(resumed);
+    const out = push.deliver([item(['k1'], 999), item(['gone'], 1_500), item(['k1'], 1_500)]);
+    assert.deepEqual(out, { delivered: 1, stale: 1, unreachable: 1 });
+    // Only the push accepted after the start reached the key's holder.
+    assert.equal(resumed.packets().length, 1);
+  });
+
+  it('delivers a push without an acceptance time (an older logic) as before', () => {
+    const m = member('k1', 1, false);
+    assert.deepEqual(service(m).deliver([item(['k1'], 0)]), { delivered: 1, stale: 0, unreachable: 0 });
   });
 });

@@ -7,11 +7,22 @@ import type { Channel } from '../bucket/channel';
 import { CometMetrics } from '../comet.metrics';
 import { fanOut } from './fan-out';
 import { Outbound } from './outbound';
+import { Incarnation } from '../incarnation';
 import { messageIdOf, messageIdsOf, placeOf, streamBodies, type StreamPosIn } from './stream-forms';
 
 export interface PushOutcome {
   delivered: number;
   missing: string[];
+}
+
+/** What became of job's list (DeliverReply). */
+export interface DeliverOutcome {
+  /** Connections written to. */
+  delivered: number;
+  /** Keyed items meant for an earlier process under this comet id: dropped. */
+  stale: number;
+  /** Keyed items none of whose keys this comet holds. */
+  unreachable: number;
 }
 
 const PACE_TICK_MS = 100;
@@ -34,6 +45,7 @@ export class PushService implements OnApplicationShutdown {
   constructor(
     private readonly buckets: Buckets,
     private readonly metrics: CometMetrics,
+    private readonly incarnation: Incarnation,
   ) {}
 
   private latency(acceptedAtMs: number): void {
@@ -114,17 +126,30 @@ export class PushService implements OnApplicationShutdown {
     this.latency(acceptedAtMs);
   }
 
-  /** Job's ordered list: applied strictly in order. */
-  deliver(items: comet.Delivery__Output[]): number {
-    let delivered = 0;
+  /**
+   * Job's ordered list: applied strictly in order. A push to keys that logic accepted before this
+   * process started names the earlier process's connections (a client that resumed its key here
+   * gets later pushes under it): dropped and counted, never written to whoever holds the key now;
+   * reliable-delivery clients pull it from their streams when they reconnect.
+   */
+  deliver(items: comet.Delivery__Output[]): DeliverOutcome {
+    const out: DeliverOutcome = { delivered: 0, stale: 0, unreachable: 0 };
     for (const item of items) {
       const { push, room, all } = item;
-      if (push) delivered += this.pushKeys(push.keys, push.operation, push.body, push.acceptedAtMs, push.messageId, push.positions).delivered;
-      else if (room) delivered += this.broadcastRoom(room.room, room.operation, room.bodies, room.acceptedAtMs, room.messageIds, room.positions);
-      else if (all) delivered += this.broadcast(all.operation, all.bodies, all.speed, all.acceptedAtMs, all.messageIds);
+      if (push) {
+        if (this.incarnation.predates(push.acceptedAtMs)) {
+          out.stale++;
+          this.metrics.staleDeliveries.inc();
+          continue;
+        }
+        const r = this.pushKeys(push.keys, push.operation, push.body, push.acceptedAtMs, push.messageId, push.positions);
+        out.delivered += r.delivered;
+        if (r.delivered === 0 && r.missing.length > 0) out.unreachable++;
+      } else if (room) out.delivered += this.broadcastRoom(room.room, room.operation, room.bodies, room.acceptedAtMs, room.messageIds, room.positions);
+      else if (all) out.delivered += this.broadcast(all.operation, all.bodies, all.speed, all.acceptedAtMs, all.messageIds);
       else throw RpcError.invalid('a delivery item must hold push, room or all');
     }
-    return delivered;
+    return out;
   }
 
   /** `codeName`: the op-21 code clients see (e.g. `replaced`); else the numeric code as text. */

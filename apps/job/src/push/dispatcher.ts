@@ -82,6 +82,22 @@ export class Dispatcher {
     this.logger.warn({ comet: server, items }, 'dropping deliveries for a comet that is no longer registered');
   }
 
+  /**
+   * What the comet did with the items: `stale` ones were resolved against an earlier process under
+   * its id (it restarted) and `unreachable` ones named only keys it does not hold; neither counts
+   * as delivered. Their receivers catch up from their streams when they reconnect.
+   */
+  private count(server: string, items: number, reply: { stale?: number; unreachable?: number }): void {
+    const stale = reply.stale ?? 0;
+    const unreachable = reply.unreachable ?? 0;
+    this.metrics.records.inc({ result: 'delivered' }, Math.max(0, items - stale - unreachable));
+    if (stale) {
+      this.metrics.records.inc({ result: 'stale' }, stale);
+      this.logger.warn({ comet: server, items: stale }, 'comet restarted under the same id: dropped deliveries meant for its earlier connections');
+    }
+    if (unreachable) this.metrics.records.inc({ result: 'unreachable' }, unreachable);
+  }
+
   private async send(server: string, items: comet.Delivery[]): Promise<void> {
     if (this.failures.skipping(server)) {
       this.metrics.records.inc({ result: 'comet_cooling' }, items.length);
@@ -95,9 +111,9 @@ export class Dispatcher {
       const started = performance.now();
       try {
         // Never past the budget: a hung comet costs the partition at most the budget.
-        await callUnary(client.Deliver, client, { items }, Math.max(100, Math.min(cometTimeoutMs, deadline - started)));
+        const reply = await callUnary<comet.DeliverReq, comet.DeliverReply__Output>(client.Deliver, client, { items }, Math.max(100, Math.min(cometTimeoutMs, deadline - started)));
         this.metrics.cometCall.observe({ result: 'ok' }, (performance.now() - started) / 1000);
-        this.metrics.records.inc({ result: 'delivered' }, items.length);
+        this.count(server, items.length, reply);
         this.failures.succeeded(server);
         return;
       } catch (err) {

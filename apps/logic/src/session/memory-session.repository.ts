@@ -12,7 +12,9 @@ export class MemorySessionRepository implements SessionRepository {
   private readonly byMid = new Map<number, Map<string, Entry>>();
   /** Disconnected keys (and where), so a late renewal cannot bring them back. */
   private readonly gone = new Map<string, Entry>();
-  private readonly byServer = new Map<string, Map<string, number>>();
+  /** Per comet: key → its user and when the session was written (a restarted comet's older ones are purged). */
+  private readonly byServer = new Map<string, Map<string, { mid: number; at: number }>>();
+  private readonly boots = new Map<string, string>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -24,8 +26,8 @@ export class MemorySessionRepository implements SessionRepository {
     const expiresAt = this.clock.now() + ttlSec * 1000;
     this.gone.delete(key);
     this.byKey.set(key, { mid, server, expiresAt });
-    const own = this.byServer.get(server) ?? new Map<string, number>();
-    own.set(key, mid);
+    const own = this.byServer.get(server) ?? new Map<string, { mid: number; at: number }>();
+    own.set(key, { mid, at: this.clock.now() });
     this.byServer.set(server, own);
     if (mid > 0) {
       const keys = this.byMid.get(mid) ?? new Map<string, Entry>();
@@ -110,8 +112,28 @@ export class MemorySessionRepository implements SessionRepository {
   }
 
   async purgeServer(server: string): Promise<number> {
+    const n = this.purgeWhere(server, () => true);
+    this.byServer.delete(server);
+    this.boots.delete(server);
+    return n;
+  }
+
+  async purgeBefore(server: string, bootAt: number, boot: string): Promise<number> {
+    const n = this.purgeWhere(server, (at) => at < bootAt);
+    this.boots.set(server, boot);
+    return n;
+  }
+
+  async cleanedBoots(): Promise<Map<string, string>> {
+    return new Map(this.boots);
+  }
+
+  private purgeWhere(server: string, old: (writtenAt: number) => boolean): number {
     let n = 0;
-    for (const [key, mid] of this.byServer.get(server) ?? []) {
+    const own = this.byServer.get(server);
+    for (const [key, { mid, at }] of own ?? []) {
+      if (!old(at)) continue;
+      own?.delete(key);
       if (this.byKey.get(key)?.server === server) {
         this.byKey.delete(key);
         n++;
@@ -120,7 +142,6 @@ export class MemorySessionRepository implements SessionRepository {
       if (keys?.get(key)?.server === server) keys.delete(key);
       if (keys?.size === 0) this.byMid.delete(mid);
     }
-    this.byServer.delete(server);
     return n;
   }
 

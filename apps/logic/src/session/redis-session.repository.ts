@@ -16,8 +16,9 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('EXPIRE', KEYS[1], ARGV
  *   {prefix}k:{<key>}       string comet id
  *   {prefix}k:{<key>}:gone  string comet id: the connection was disconnected there (tombstone, 120 s)
  *   {prefix}m:{<mid>}       hash  connection key → comet id (expires with the user's last session)
- *   {prefix}c:{<comet>}     hash  connection key → mid: the comet's sessions, for the sweep
+ *   {prefix}c:{<comet>}     hash  connection key → "<mid>/<written at, ms>": the comet's sessions, for the sweep
  *   {prefix}session-servers hash  comet id → last noted (ms): whose sessions the sweep checks
+ *   {prefix}session-boots   hash  comet id → incarnation whose predecessors' sessions were purged
  */
 export class RedisSessionRepository implements SessionRepository {
   private readonly noted = new Map<string, number>();
@@ -43,12 +44,15 @@ export class RedisSessionRepository implements SessionRepository {
   private get serversKey(): string {
     return `${this.prefix}session-servers`;
   }
+  private get bootsKey(): string {
+    return `${this.prefix}session-boots`;
+  }
 
   /** Index writes shared by add and restore: the user's hash, the comet's hash, the comet noted for the sweep. */
   private index(p: ReturnType<RedisClient['pipeline']>, mid: number, key: string, server: string, ttlSec: number): void {
     if (mid > 0) p.hset(this.midKey(mid), key, server).expire(this.midKey(mid), ttlSec);
-    p.hset(this.cometKey(server), key, String(mid)).expire(this.cometKey(server), ttlSec);
     const now = this.now();
+    p.hset(this.cometKey(server), key, `${mid}/${now}`).expire(this.cometKey(server), ttlSec);
     if (now - (this.noted.get(server) ?? 0) > SERVER_NOTE_MS) {
       this.noted.set(server, now);
       p.hset(this.serversKey, server, String(now));
@@ -144,33 +148,78 @@ export class RedisSessionRepository implements SessionRepository {
   }
 
   async purgeServer(server: string): Promise<number> {
-    const index = this.cometKey(server);
-    let cursor = '0';
-    let removed = 0;
-    do {
-      const [next, flat] = await this.redis.hscan(index, cursor, 'COUNT', PURGE_BATCH);
-      cursor = next;
-      if (flat.length === 0) continue;
-      const p = this.redis.pipeline();
-      const sessionAt: number[] = [];
-      let n = 0;
-      for (let i = 0; i < flat.length; i += 2) {
-        const key = flat[i];
-        const mid = Number(flat[i + 1]);
-        sessionAt.push(n++);
-        p.eval(S.delIfEqual, 1, this.connKey(key), server);
-        if (mid > 0) {
-          p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
-          n++;
-        }
-      }
-      const results = check(await p.exec());
-      removed += sessionAt.filter((i) => results[i] === 1).length;
-    } while (cursor !== '0');
-    await this.redis.pipeline().del(index).hdel(this.serversKey, server).exec();
+    const removed = await this.eachIndexBatch(server, (entries) => this.dropSessions(server, entries));
+    await this.redis.pipeline().del(this.cometKey(server)).hdel(this.serversKey, server).hdel(this.bootsKey, server).exec();
     this.noted.delete(server);
     return removed;
   }
+
+  async purgeBefore(server: string, bootAt: number, boot: string): Promise<number> {
+    const index = this.cometKey(server);
+    const removed = await this.eachIndexBatch(server, async (entries) => {
+      const old = entries.filter((e) => e.at < bootAt);
+      if (old.length === 0) return 0;
+      // The index entry first, only if unchanged: a key resumed on the new process since the scan
+      // was rewritten with a later time, and its session is left alone.
+      const p = this.redis.pipeline();
+      for (const o of old) p.eval(S.hdelIfEqual, 1, index, o.key, o.value);
+      const taken = check(await p.exec());
+      return this.dropSessions(server, old.filter((_, i) => taken[i] === 1));
+    });
+    await this.redis.hset(this.bootsKey, server, boot);
+    return removed;
+  }
+
+  /** Walks a comet's session index in batches; `batch` answers how many sessions it removed. */
+  private async eachIndexBatch(server: string, batch: (entries: IndexEntry[]) => Promise<number>): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, flat] = await this.redis.hscan(this.cometKey(server), cursor, 'COUNT', PURGE_BATCH);
+      cursor = next;
+      const entries: IndexEntry[] = [];
+      for (let i = 0; i < flat.length; i += 2) entries.push({ key: flat[i], value: flat[i + 1], ...indexValue(flat[i + 1]) });
+      if (entries.length) removed += await batch(entries);
+    } while (cursor !== '0');
+    return removed;
+  }
+
+  /** Deletes these sessions and their users' entries where they still point at `server`; how many sessions went. */
+  private async dropSessions(server: string, entries: readonly IndexEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const p = this.redis.pipeline();
+    const sessionAt: number[] = [];
+    let n = 0;
+    for (const { key, mid } of entries) {
+      sessionAt.push(n++);
+      p.eval(S.delIfEqual, 1, this.connKey(key), server);
+      if (mid > 0) {
+        p.eval(S.hdelIfEqual, 1, this.midKey(mid), key, server);
+        n++;
+      }
+    }
+    const results = check(await p.exec());
+    return sessionAt.filter((i) => results[i] === 1).length;
+  }
+
+  async cleanedBoots(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.bootsKey)));
+  }
+}
+
+interface IndexEntry {
+  key: string;
+  /** As stored, for a compare-and-delete. */
+  value: string;
+  mid: number;
+  /** When the session was written (ms); 0 when not kept. */
+  at: number;
+}
+
+/** An index entry: "<mid>/<written at>", or a bare mid from before write times were kept (time 0: older than any process). */
+function indexValue(v: string): { mid: number; at: number } {
+  const slash = v.indexOf('/');
+  return slash < 0 ? { mid: Number(v), at: 0 } : { mid: Number(v.slice(0, slash)), at: Number(v.slice(slash + 1)) || 0 };
 }
 
 function check(results: Array<[Error | null, unknown]> | null): unknown[] {

@@ -13,6 +13,9 @@ import type { SessionRepository } from './session.repository';
  * Leader-free and idempotent: every logic instance sweeps (with jitter); every step is a
  * compare-and-delete, so two sweeps of one comet do the work once. A comet that was only cut off
  * finds its entry gone at its next announcement and writes its sessions back (SessionReplay).
+ * A comet restarted under the same id is live again at once, so it is told by its incarnation
+ * (`boot` in its registry entry): the sessions written before that process started are its
+ * predecessor's and are removed the same way, once per incarnation.
  */
 @Injectable()
 export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,7 +51,7 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
     if (this.running) return [];
     this.running = true;
     try {
-      const [servers, live] = await Promise.all([this.sessions.sessionServers(), this.registry.list()]);
+      const [servers, live, cleaned] = await Promise.all([this.sessions.sessionServers(), this.registry.list(), this.sessions.cleanedBoots()]);
       const liveIds = new Set(live.map((n) => n.id));
       const gone = servers.filter((s) => !liveIds.has(s));
       for (const server of gone) {
@@ -58,6 +61,14 @@ export class SessionSweeper implements OnApplicationBootstrap, OnApplicationShut
         await this.registry.deregister(server);
         this.metrics.sweptSessions.inc(removed);
         this.logger.warn({ comet: server, sessions: removed, ms: this.clock.now() - started }, 'comet left the registry: removed its sessions and online counts');
+      }
+      const noted = new Set(servers);
+      for (const n of live) {
+        if (!n.boot || !n.bootAt || !noted.has(n.id) || cleaned.get(n.id) === n.boot) continue;
+        const started = this.clock.now();
+        const removed = await this.sessions.purgeBefore(n.id, n.bootAt, n.boot);
+        this.metrics.sweptSessions.inc(removed);
+        if (removed) this.logger.warn({ comet: n.id, boot: n.boot, sessions: removed, ms: this.clock.now() - started }, 'comet restarted under the same id: removed the sessions of its earlier process');
       }
       return gone;
     } catch (err) {

@@ -26,4 +26,12 @@ export interface SessionRepository {
   sessionServers(): Promise<string[]>;
   /** Removes every session of a comet that is gone (idempotent; safe to run from several logic instances). */
   purgeServer(server: string): Promise<number>;
+  /**
+   * A comet restarted under the same id (incarnation `boot`, started at `bootAt`): removes its
+   * sessions written before then — the earlier process's; the new one's, resumed keys included,
+   * were written after — compare-and-delete like purgeServer, and notes `boot` as cleaned.
+   */
+  purgeBefore(server: string, bootAt: number, boot: string): Promise<number>;
+  /** Comet id → the incarnation whose predecessors' sessions were purged last. */
+  cleanedBoots(): Promise<Map<string, string>>;
 }

@@ -3,8 +3,12 @@
 
 export interface DeliverReply {
   'delivered'?: (number);
+  'stale'?: (number);
+  'unreachable'?: (number);
 }
 
 export interface DeliverReply__Output {
   'delivered': (number);
+  'stale': (number);
+  'unreachable': (number);
 }
