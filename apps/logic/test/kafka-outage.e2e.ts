@@ -191,6 +191,6 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     assert.ok(afterBack.length > 20, `only ${afterBack.length} pushes accepted after the broker was back`);
     assert.equal(late.synced + late.missing, 0, `of the pushes accepted after the broker was back, ${late.synced} reached clients only by sync (${jobRecords})`);
     assert.ok(firstLiveMs < 8_000, `first live delivery ${firstLiveMs} ms after the broker was back`);
-    assert.ok(slowestLate < 8_000, `a push accepted after the broker was back took ${slowestLate} ms to reach every client`);
+    assert.ok(slowestLate < 10_000, `a push accepted after the broker was back took ${slowestLate} ms to reach every client`);
   });
 });
