@@ -72,23 +72,25 @@ export class ClientTls implements OnApplicationBootstrap, OnApplicationShutdown 
     socket.pause();
     if (head?.length) socket.unshift(head);
     const tls = new TLSSocket(socket, { isServer: true, secureContext: this.pair.context });
+    let settled = false;
     const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       this.metrics.tlsHandshakeFailures.inc({ listener, reason });
       tls.destroy();
       socket.destroy();
     };
     const timer = setTimeout(() => fail('timeout'), timeoutMs).unref();
-    const onError = (err: Error) => fail(failureReason(err));
-    const onClose = () => fail('reset');
-    tls.once('error', onError);
-    tls.once('close', onClose);
+    // The first of error, close or timeout is the reason; destroying then closes (counted once).
+    // Errors after the handshake (a reset mid-session) land here too, ignored: the connection
+    // learns of them from 'close'.
+    tls.on('error', (err: Error) => fail(failureReason(err)));
+    tls.once('close', () => fail('reset'));
     tls.once('secure', () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      tls.off('error', onError);
-      tls.off('close', onClose);
-      // Later errors (a reset mid-session) are the connection's: it learns of them from 'close'.
-      tls.on('error', () => undefined);
       ready(tls);
     });
   }
