@@ -19,6 +19,7 @@ import { OnlineReporter } from './online-reporter.service';
 import { PushService } from './push/push.service';
 import { RegistrationService } from './registration.service';
 import { Incarnation } from './incarnation';
+import { ClientTls } from './transport/client-tls';
 import { TcpListener } from './transport/tcp.listener';
 import { KcpListener } from './transport/kcp.listener';
 import { WsListener } from './transport/ws.listener';
@@ -60,6 +61,7 @@ export class CometModule {
         ConnectionService,
         PushService,
         CometGrpcController,
+        ClientTls,
         TcpListener,
         WsListener,
         KcpListener,

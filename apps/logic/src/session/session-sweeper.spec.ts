@@ -9,7 +9,7 @@ import { MemorySessionRepository } from './memory-session.repository';
 import { SessionSweeper } from './session-sweeper';
 
 const comet = (over: Partial<CometAnnouncement> = {}): CometAnnouncement => ({
-  id: 'c1', grpc: 'c1:3109', ws: '', tcp: '', kcp: '', weight: 1, region: '', connections: 0, draining: false, ...over,
+  id: 'c1', grpc: 'c1:3109', ws: '', tcp: '', kcp: '', wss: '', tls: '', weight: 1, region: '', connections: 0, draining: false, ...over,
 });
 
 function setup() {
