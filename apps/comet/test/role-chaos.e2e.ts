@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { createRedis, type RedisClient } from '@imgate/store';
+import { createRedis, deleteKeys, type RedisClient, scanKeys } from '@imgate/store';
 import { chaosClients, type ChaosClient, lostCount, printFaultTable, PushTraffic, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,8 +29,8 @@ describe('role chaos: logic restart and a SIGKILLed comet under traffic', () => 
   after(async () => {
     clients.forEach((c) => c.client.close());
     await roles?.stop();
-    const keys = await redis.keys(`${env.REDIS_PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
+    // Per master and per key: on a Redis Cluster KEYS sees one node and a multi-key DEL is CROSSSLOT.
+    await deleteKeys(redis, await scanKeys(redis, `${env.REDIS_PREFIX}*`));
     redis.disconnect();
   });
 
