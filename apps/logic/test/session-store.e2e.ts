@@ -20,10 +20,15 @@ const TTL = 60;
 
 const clients: RedisClient[] = [];
 after(async () => {
-  for (const r of clients) {
-    // Per master and per key: on a cluster KEYS sees one node and a multi-key DEL is CROSSSLOT.
-    await deleteKeys(r, await scanKeys(r, `${PREFIX}*`));
-    r.disconnect();
+  // A failed cleanup must still disconnect, or the open client keeps the file alive to its timeout.
+  try {
+    for (const r of clients) {
+      // Per master and per key: on a cluster KEYS sees one node and a multi-key DEL is CROSSSLOT.
+      await deleteKeys(r, await scanKeys(r, `${PREFIX}*`));
+      assert.deepEqual(await scanKeys(r, `${PREFIX}*`), [], 'keys of this file left on some node');
+    }
+  } finally {
+    clients.forEach((r) => r.disconnect());
   }
 });
 
