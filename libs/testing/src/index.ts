@@ -19,3 +19,4 @@ export * from './udp-nat';
 export * from './pusher';
 export * from './haproxy';
 export * from './kafka-cluster';
+export * from './tls-redis';
