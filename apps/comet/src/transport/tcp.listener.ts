@@ -81,9 +81,9 @@ export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.config.tcpPort, '0.0.0.0', () => resolve());
+      this.server.listen(this.config.tcpPort, this.config.listenHost, () => resolve());
     });
-    this.logger.info({ port: this.config.tcpPort, trustedProxies: this.config.proxy.trusted.length || undefined }, 'TCP listening');
+    this.logger.info({ host: this.config.listenHost, port: this.config.tcpPort, trustedProxies: this.config.proxy.trusted.length || undefined }, 'TCP listening');
   }
 
   /** Stops accepting new connections; open ones carry on (drain). */

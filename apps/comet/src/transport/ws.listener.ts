@@ -176,9 +176,9 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
     const listener = this.front ?? this.http;
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen(this.config.wsPort, '0.0.0.0', () => resolve());
+      listener.listen(this.config.wsPort, this.config.listenHost, () => resolve());
     });
-    this.logger.info({ port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
+    this.logger.info({ host: this.config.listenHost, port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
   }
 
   /** Stops accepting new connections; open ones carry on (drain). */
