@@ -41,9 +41,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
 # The official image's unprivileged "node" user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-# comet: HTTP 3100, TCP 3101, WebSocket 3102, KCP 3103/udp, gRPC 3109;
-# logic: HTTP 3111, gRPC 3119; job: HTTP 3121.
-EXPOSE 3100 3101 3102 3103/udp 3109 3111 3119 3121
+# comet: HTTP 3100, TCP 3101, WebSocket 3102, secure WebSocket 3103/tcp and TLS over TCP 3104
+# (with COMET_TLS_CERT/KEY), KCP 3103/udp, gRPC 3109; logic: HTTP 3111, gRPC 3119; job: HTTP 3121.
+EXPOSE 3100 3101 3102 3103/tcp 3103/udp 3104 3109 3111 3119 3121
 # node is PID 1: every role installs its own SIGTERM handler, which drains before exit.
 ENTRYPOINT ["node"]
 CMD ["dist/apps/embedded/src/main.js"]

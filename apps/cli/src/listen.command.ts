@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ImgateClient, type TransportKind } from '@imgate/sdk';
 import { intList, UsageError } from './args';
 
@@ -5,12 +6,25 @@ const DEFAULT_NODES: Record<TransportKind, string> = {
   ws: 'ws://127.0.0.1:3102/sub',
   tcp: 'tcp://127.0.0.1:3101',
   kcp: 'kcp://127.0.0.1:3103',
+  wss: 'wss://localhost:3103/sub',
+  tls: 'tls://localhost:3104',
 };
+
+const KINDS = Object.keys(DEFAULT_NODES) as TransportKind[];
 
 /** `imgate listen`: connect through the SDK (reconnecting as it does) and print what arrives. */
 export async function listen(o: Map<string, string>): Promise<void> {
-  const transport = o.get('transport') ?? 'ws';
-  if (transport !== 'ws' && transport !== 'tcp' && transport !== 'kcp') throw new UsageError(`--transport is ws, tcp or kcp (got "${transport}")`);
+  const transport = (o.get('transport') ?? 'ws') as TransportKind;
+  if (!KINDS.includes(transport)) throw new UsageError(`--transport is ${KINDS.join(', ')} (got "${transport}")`);
+  // A private CA for wss and tls (a self-signed test certificate).
+  let ca: Buffer | undefined;
+  if (o.has('ca')) {
+    try {
+      ca = readFileSync(o.get('ca')!);
+    } catch (err) {
+      throw new UsageError(`--ca cannot be read: ${(err as Error).message}`);
+    }
+  }
   if (!o.has('token') && !o.has('mid')) throw new UsageError('listen needs --mid (embedded dev mode) or --token (JWT)');
   const logicUrl = o.get('logic');
   const nodes = o.has('url') ? o.get('url')!.split(',').map((u) => u.trim()) : logicUrl ? [] : [DEFAULT_NODES[transport]];
@@ -18,6 +32,7 @@ export async function listen(o: Map<string, string>): Promise<void> {
     nodes,
     logicUrl,
     transport,
+    ca,
     token: o.get('token'),
     mid: o.has('mid') ? intList(o.get('mid'), 'mid')[0] : undefined,
     room: o.get('room') ?? '',

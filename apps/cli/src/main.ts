@@ -7,7 +7,7 @@ const USAGE = `imgate — command-line client for an imgate cluster (built on @i
 
   imgate listen (--mid 123 | --token JWT) [--room live://1000] [--join live://2,live://3]
                 [--url ws://127.0.0.1:3102/sub[,…] | --logic http://127.0.0.1:3111]
-                [--transport ws|tcp|kcp] [--accepts 1000,1001] [--checksum]
+                [--transport ws|wss|tcp|tls|kcp] [--ca ca.pem] [--accepts 1000,1001] [--checksum]
       connect (to the given comets, or to those logic lists), keep the link alive, reconnect
       and fail over by itself, and print every message that arrives
 

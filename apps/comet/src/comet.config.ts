@@ -2,6 +2,7 @@ import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust
 import { MAX_PACKET_LEN_DEFAULT } from '@imgate/protocol';
 import type { ConnectionRateConfig } from './limits/connection-rates';
 import type { RateSetting } from './limits/token-bucket';
+import { KeyPairError, loadKeyPair } from './transport/tls-key-pair';
 import { parseCidr } from './transport/trusted-proxies';
 
 export interface CometConfig {
@@ -55,6 +56,8 @@ export interface CometConfig {
     /** `required`: a trusted peer must send a PROXY header; `optional`: it may. */
     protocol: 'optional' | 'required';
   };
+  /** Client TLS (WSS and TLS over TCP beside the plain listeners); absent when COMET_TLS_CERT/KEY are not set. */
+  tls?: CometTlsConfig;
   kcp: {
     enabled: boolean;
     port: number;
@@ -70,6 +73,21 @@ export interface CometConfig {
     intervalMs: number;
     window: number;
   };
+}
+
+export interface CometTlsConfig {
+  /** PEM file paths; watched, and reloaded when they change. */
+  certFile: string;
+  keyFile: string;
+  /** Secure WebSocket (`/sub`) and TLS over TCP listen ports, and the ones clients are given. */
+  wssPort: number;
+  tlsPort: number;
+  publicWssPort: number;
+  publicTlsPort: number;
+  /** Quiet time after the last file event before the pair is read again (renames and writes come in bursts). */
+  reloadDebounceMs: number;
+  /** A check of the files this often even without file events (network file systems, missed events). */
+  reloadCheckMs: number;
 }
 
 export interface CometLimits extends ConnectionRateConfig {
@@ -110,6 +128,40 @@ function cidrList(env: Env, name: string): string[] {
   return items;
 }
 
+/** COMET_TLS_CERT and COMET_TLS_KEY: both (TLS on) or neither; the pair must load now, not at the first client. */
+function loadTls(env: Env, plainPorts: Record<string, number>): CometTlsConfig | undefined {
+  const certFile = env.optional('COMET_TLS_CERT');
+  const keyFile = env.optional('COMET_TLS_KEY');
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined) throw new ConfigError('COMET_TLS_CERT', 'must be set too: COMET_TLS_CERT and COMET_TLS_KEY go together (client TLS)');
+  if (keyFile === undefined) throw new ConfigError('COMET_TLS_KEY', 'must be set too: COMET_TLS_CERT and COMET_TLS_KEY go together (client TLS)');
+  try {
+    loadKeyPair(certFile, keyFile);
+  } catch (err) {
+    if (!(err instanceof KeyPairError)) throw err;
+    if (err.file === 'pair') throw new ConfigError('COMET_TLS_KEY', `is not the key of the certificate in COMET_TLS_CERT (${err.message})`);
+    throw new ConfigError(err.file === 'cert' ? 'COMET_TLS_CERT' : 'COMET_TLS_KEY', `${err.message} (${err.file === 'cert' ? certFile : keyFile})`);
+  }
+  const wssPort = env.port('COMET_WSS_PORT', 3103);
+  const tlsPort = env.port('COMET_TLS_PORT', 3104);
+  // Port 0 (tests: any free port) never clashes.
+  const taken = [...Object.entries(plainPorts), ['COMET_WSS_PORT', wssPort] as const];
+  for (const [name, port] of [['COMET_WSS_PORT', wssPort], ['COMET_TLS_PORT', tlsPort]] as const) {
+    const clash = taken.find(([other, p]) => other !== name && p === port && port !== 0);
+    if (clash) throw new ConfigError(name, `must differ from ${clash[0]} (both ${port}/tcp)`);
+  }
+  return {
+    certFile,
+    keyFile,
+    wssPort,
+    tlsPort,
+    publicWssPort: env.port('COMET_PUBLIC_WSS_PORT', wssPort),
+    publicTlsPort: env.port('COMET_PUBLIC_TLS_PORT', tlsPort),
+    reloadDebounceMs: env.int('COMET_TLS_RELOAD_DEBOUNCE_MS', 500, 10, 60_000),
+    reloadCheckMs: env.int('COMET_TLS_RELOAD_CHECK_MS', 60_000, 100, 86_400_000),
+  };
+}
+
 /** Loopback addresses: what the client listeners are held to while clients are not authenticated (dev auth). */
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -129,6 +181,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
   const wsPort = env.port('COMET_WS_PORT', 3102);
   const kcpPort = env.port('COMET_KCP_PORT', 3103);
   const limits = loadLimits(env);
+  const httpPort = env.port('COMET_HTTP_PORT', 3100);
   const config: Omit<CometConfig, 'cluster'> = {
     infra: loadInfraConfig(env),
     id: env.str('COMET_ID', `comet-${hostname}-${grpcPort}`, /^[A-Za-z0-9_.:-]{1,128}$/),
@@ -143,7 +196,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     tcpPort,
     wsPort,
     grpcPort,
-    httpPort: env.port('COMET_HTTP_PORT', 3100),
+    httpPort,
     logicTarget: env.str('COMET_LOGIC_ADDR', '127.0.0.1:3119', /^([a-z]+:\/\/\/?)?[A-Za-z0-9.[\]:-]+:\d{1,5}$/),
     logicTimeoutMs: env.int('COMET_LOGIC_TIMEOUT_MS', 5_000, 100, 60_000),
     buckets: env.int('COMET_BUCKETS', 32, 1, 4_096),
@@ -164,6 +217,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
       trusted: cidrList(env, 'COMET_TRUSTED_PROXIES'),
       protocol: env.oneOf('COMET_PROXY_PROTOCOL', ['optional', 'required'] as const, 'optional'),
     },
+    tls: loadTls(env, { COMET_TCP_PORT: tcpPort, COMET_WS_PORT: wsPort, COMET_GRPC_PORT: grpcPort, COMET_HTTP_PORT: httpPort }),
     kcp: {
       enabled: env.bool('COMET_KCP', true),
       port: kcpPort,

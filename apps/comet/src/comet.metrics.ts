@@ -27,6 +27,9 @@ export class CometMetrics {
   /** Requests and connections refused by a limit (docs/security.md), by limit. */
   readonly limited: Counter<'limit'>;
   readonly proxyHeaders: Counter<'result'>;
+  readonly tlsReloads: Counter<'result'>;
+  readonly tlsHandshakeFailures: Counter<'listener' | 'reason'>;
+  readonly tlsCertNotAfter: Gauge;
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
@@ -76,6 +79,19 @@ export class CometMetrics {
       labelNames: ['result'],
       registers,
     });
+    this.tlsReloads = new Counter({
+      name: 'imgate_comet_tls_reloads_total',
+      help: 'Client TLS certificate reloads after a file change: ok (new pair serving), failed (refused, the old pair kept)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.tlsHandshakeFailures = new Counter({
+      name: 'imgate_comet_tls_handshake_failures_total',
+      help: 'Client TLS handshakes that failed, by listener (wss, tls) and reason (not_tls, untrusted, timeout, reset, other)',
+      labelNames: ['listener', 'reason'],
+      registers,
+    });
+    this.tlsCertNotAfter = new Gauge({ name: 'imgate_comet_tls_cert_not_after_seconds', help: 'Expiry of the client TLS certificate being served (unix seconds)', registers });
     this.pushLatency = new Histogram({
       name: 'imgate_comet_push_latency_seconds',
       help: 'From logic accepting a push to the comet writing it',

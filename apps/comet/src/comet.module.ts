@@ -18,6 +18,7 @@ import { CometMetrics } from './comet.metrics';
 import { OnlineReporter } from './online-reporter.service';
 import { PushService } from './push/push.service';
 import { RegistrationService } from './registration.service';
+import { ClientTls } from './transport/client-tls';
 import { TcpListener } from './transport/tcp.listener';
 import { KcpListener } from './transport/kcp.listener';
 import { WsListener } from './transport/ws.listener';
@@ -58,6 +59,7 @@ export class CometModule {
         ConnectionService,
         PushService,
         CometGrpcController,
+        ClientTls,
         TcpListener,
         WsListener,
         KcpListener,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { COMET_REGISTRY, type CometAnnouncement, type CometRegistry } from '@imgate/store';
+import { COMET_REGISTRY, type CometAnnouncement, type CometNode, type CometRegistry } from '@imgate/store';
 import { LOGGER, type Logger, ROLE_INFRA } from '@imgate/common';
 import { Buckets } from './bucket/buckets';
 import { type CometConfig, hostPort } from './comet.config';
@@ -39,13 +39,15 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   announcement(): CometAnnouncement {
-    const { id, advertiseHost, publicHost, publicPorts, grpcPort, weight } = this.config;
+    const { id, advertiseHost, publicHost, publicPorts, grpcPort, weight, tls } = this.config;
     return {
       id,
       grpc: hostPort(advertiseHost, grpcPort),
       ws: `ws://${hostPort(publicHost, publicPorts.ws)}/sub`,
       tcp: hostPort(publicHost, publicPorts.tcp),
       kcp: this.config.kcp.enabled ? hostPort(publicHost, publicPorts.kcp) : '',
+      wss: tls ? `wss://${hostPort(publicHost, tls.publicWssPort)}/sub` : '',
+      tls: tls ? hostPort(publicHost, tls.publicTlsPort) : '',
       weight,
       region: this.config.region,
       connections: this.buckets.size,
@@ -112,10 +114,10 @@ export class RegistrationService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Other live comets clients can move to, best first. */
-  async alternatives(): Promise<Array<{ id: string; ws: string; tcp: string; kcp: string }>> {
+  async alternatives(): Promise<Array<Pick<CometNode, 'id' | 'ws' | 'tcp' | 'kcp' | 'wss' | 'tls'>>> {
     const nodes = (await this.registry.list()).filter((n) => n.id !== this.config.id && !n.draining);
     nodes.sort((a, b) => b.weight - a.weight || a.connections - b.connections);
-    return nodes.map(({ id, ws, tcp, kcp }) => ({ id, ws, tcp, kcp }));
+    return nodes.map(({ id, ws, tcp, kcp, wss, tls }) => ({ id, ws, tcp, kcp, wss, tls }));
   }
 
   private stop(): void {

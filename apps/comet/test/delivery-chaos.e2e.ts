@@ -55,11 +55,6 @@ describe('reliable delivery under chaos: resets, a killed comet, a killed job, a
     await Promise.all([...proxies.values()].flatMap((p) => [p.ws.close(), p.tcp.close()]));
     await Promise.all(restarted.map((p) => p.stop()));
     await cluster?.stop();
-    // Under load this file's process hung at exit after its passing test, until the runner's 240 s
-    // file timeout: gdb showed node inside FreeEnvironment → CleanupHandles, spinning uv_run on a
-    // handle that never finished closing. process.exit() leaves without that cleanup; the second
-    // lets the runner report first. (3 of 3 concurrent runs hung-free with it, 2 of 3 hung without.)
-    setTimeout(() => process.exit(process.exitCode ?? 0), 1_000);
   });
 
   /** Starts a role again with the env it had (same id and ports), and waits until it is ready. */

@@ -6,24 +6,15 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
 import { callUnary } from '@imgate/common';
 import { loadCometProto, loadLogicProto } from '@imgate/contracts';
-import { apiHeaders, type Embedded, peerMetadata, startEmbedded, TEST_API_KEY } from '@imgate/testing';
+import { apiHeaders, type Embedded, grpcError, peerMetadata, startEmbedded, TEST_API_KEY } from '@imgate/testing';
 
 /** An address of this machine that is not loopback, if it has one. */
 const outside = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('call succeeded but should have been refused');
-}
 
 /** A POST with headers fetch would not let us set (Host). */
 function rawPost(port: number, headers: Record<string, string>): Promise<number | undefined> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { Op } from '@imgate/protocol';
-import { ImgateGrpcClient, ImgateHttpClient, UpstreamConsumer, type UpstreamMessage } from '@imgate/server-client';
+import { ImgateApiError, ImgateGrpcClient, ImgateHttpClient, UpstreamConsumer, type UpstreamMessage } from '@imgate/server-client';
 import { bodyJson, bodyText, type Cluster, ProtoClient, repoRoot, signHs256, startCluster, TEST_API_KEY, waitFor } from '@imgate/testing';
 import { CHAT_OP, ChatSample } from '../src/chat-sample';
 
@@ -49,6 +49,26 @@ describe('@imgate/server-client against a cluster (real Redis and Kafka)', () =>
     const again = await http.pushRoom('live://sc', CHAT_OP, 'once', { idempotencyKey: 'sc-once' });
     assert.equal(again.id, first.id);
     assert.equal(again.duplicate, true);
+  });
+
+  it('refuses a client without the API key or with a wrong one, with the reason, and the push is not made', async () => {
+    const noKey = new ImgateHttpClient({ url: cluster.logic.url, apiKey: '' });
+    const wrongHttp = new ImgateHttpClient({ url: cluster.logic.url, apiKey: 'k'.repeat(8) + 'not-a-key-of-this-cluster-0123456789' });
+    const wrongGrpc = new ImgateGrpcClient({ target: `127.0.0.1:${cluster.logic.grpc}`, apiKey: 'not-a-key-of-this-cluster-0123456789abcdef' });
+    const mark = client.received.length;
+    try {
+      for (const attempt of [() => noKey.pushMids([MID], 1001, 'no key'), () => wrongHttp.pushMids([MID], 1001, 'wrong key')]) {
+        await assert.rejects(attempt(), (err: unknown) => err instanceof ImgateApiError && err.status === 401 && /key/i.test(err.message));
+      }
+      // gRPC status 16 is UNAUTHENTICATED.
+      await assert.rejects(wrongGrpc.pushMids([MID], 1001, 'wrong key'), (err: unknown) => err instanceof ImgateApiError && err.status === 16 && /key/i.test(err.message));
+      await http.pushMids([MID], 1001, 'after the refusals');
+      await client.next((p) => p.op === 1001 && bodyText(p) === 'after the refusals', 15_000, mark);
+      const refused = client.received.slice(mark).filter((p) => ['no key', 'wrong key'].includes(bodyText(p)));
+      assert.deepEqual(refused, [], 'no refused push reached the client');
+    } finally {
+      wrongGrpc.close();
+    }
   });
 
   it('reads online counts and the delivery report', async () => {

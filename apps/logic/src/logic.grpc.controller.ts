@@ -123,7 +123,7 @@ export class LogicGrpcController implements OnApplicationBootstrap, BeforeApplic
       Nodes: u('Nodes', async (_r, c) => {
         api(c);
         return {
-          nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections })),
+          nodes: (await this.nodes.list()).map((n) => ({ id: n.id, ws: n.ws, tcp: n.tcp, weight: n.weight, connections: n.connections, wss: n.wss, tls: n.tls, kcp: n.kcp })),
         };
       }),
     };

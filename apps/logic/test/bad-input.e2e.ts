@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
 import pino from 'pino';
 import { callUnary } from '@imgate/common';
 import { createRedis } from '@imgate/store';
 import { loadCometProto, loadLogicProto } from '@imgate/contracts';
 import { Op } from '@imgate/protocol';
-import { apiHeaders, apiMetadata, bodyJson, bodyText, type Cluster, metric, peerMetadata, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
-
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('call succeeded but should have been rejected');
-}
+import { apiHeaders, apiMetadata, bodyJson, bodyText, type Cluster, grpcError, metric, peerMetadata, post, ProtoClient, RoleProcess, signHs256, startCluster, testOutputDir } from '@imgate/testing';
 
 describe('bad input on every interface', () => {
   let cluster: Cluster;

@@ -5,19 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ChannelCredentials, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { type ChannelCredentials, credentials, status } from '@grpc/grpc-js';
 import { callUnary } from '@imgate/common';
 import { loadCometProto, loadLogicProto } from '@imgate/contracts';
-import { type CertPair, bodyText, type Cluster, makeTestPki, peerMetadata, post, ProtoClient, signHs256, startCluster, type TestPki, testOutputDir } from '@imgate/testing';
-
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('call succeeded but should have been refused');
-}
+import { bodyText, type CertPair, type Cluster, grpcError, makeTestPki, peerMetadata, post, ProtoClient, signHs256, startCluster, testOutputDir, type TestPki } from '@imgate/testing';
 
 const tlsEnv = (role: 'LOGIC' | 'COMET' | 'JOB', pair: CertPair, ca: string): Record<string, string> => ({
   [`${role}_GRPC_TLS_CERT`]: pair.cert,

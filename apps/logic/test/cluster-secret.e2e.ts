@@ -3,21 +3,12 @@
 // member calls comet Deliver/Kick and logic's comet-only methods, and poses as another comet.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { callUnary, PEER_METADATA } from '@imgate/common';
 import { loadCometProto, loadLogicProto } from '@imgate/contracts';
-import { apiHeaders, apiMetadata, bodyText, type Cluster, metric, peerMetadata, post, ProtoClient, signHs256, startCluster } from '@imgate/testing';
+import { apiHeaders, apiMetadata, bodyText, type Cluster, grpcError, metric, peerMetadata, post, ProtoClient, signHs256, startCluster } from '@imgate/testing';
 
 const WRONG_SECRET = 'not-the-cluster-secret-4e1d8c0b7a3f9e2d6c5b';
-
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('call succeeded but should have been refused');
-}
 
 describe('trust between roles: CLUSTER_SECRET', () => {
   let cluster: Cluster;

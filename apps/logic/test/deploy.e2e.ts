@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createMetricsRegistry, Env, type InfraConfig } from '@imgate/common';
-import { repoRoot, testOutputDir } from '@imgate/testing';
+import { makeTestPki, repoRoot, testOutputDir } from '@imgate/testing';
 import { loadCometConfig } from '@imgate/comet';
 import { loadJobConfig } from '@imgate/job';
 import { loadLogicConfig } from '../src/logic.config';
@@ -43,10 +43,11 @@ const words = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : typeof v
 /** What a role listens on and which shared settings it runs with, read by its own config loader. */
 interface RoleSetup {
   infra: InfraConfig;
-  ports: { http: number; grpc?: number; tcp?: number; ws?: number; kcp?: number };
-  publicPorts?: { tcp: number; ws: number; kcp: number };
+  /** wss and tls: the comet's client-TLS listeners, when COMET_TLS_CERT/KEY are set. */
+  ports: { http: number; grpc?: number; tcp?: number; ws?: number; kcp?: number; wss?: number; tls?: number };
+  publicPorts?: { tcp: number; ws: number; kcp: number; wss?: number; tls?: number };
 }
-const tcpPorts = (s: RoleSetup): number[] => [s.ports.http, s.ports.grpc, s.ports.tcp, s.ports.ws].filter((p): p is number => p !== undefined);
+const tcpPorts = (s: RoleSetup): number[] => [s.ports.http, s.ports.grpc, s.ports.tcp, s.ports.ws, s.ports.wss, s.ports.tls].filter((p): p is number => p !== undefined);
 const udpPorts = (s: RoleSetup): number[] => (s.ports.kcp === undefined ? [] : [s.ports.kcp]);
 
 function loadRole(role: Role, vars: Record<string, string>, where: string): RoleSetup {
@@ -63,8 +64,8 @@ function loadRole(role: Role, vars: Record<string, string>, where: string): Role
     const c = loadCometConfig(env, 'deploy-test');
     return {
       infra: c.infra,
-      ports: { http: c.httpPort, grpc: c.grpcPort, tcp: c.tcpPort, ws: c.wsPort, kcp: c.kcp.port },
-      publicPorts: c.publicPorts,
+      ports: { http: c.httpPort, grpc: c.grpcPort, tcp: c.tcpPort, ws: c.wsPort, kcp: c.kcp.port, wss: c.tls?.wssPort, tls: c.tls?.tlsPort },
+      publicPorts: { ...c.publicPorts, wss: c.tls?.publicWssPort, tls: c.tls?.publicTlsPort },
     };
   } catch (err) {
     assert.fail(`${where}: the ${role} would refuse to boot: ${(err as Error).message}`);
@@ -78,6 +79,10 @@ function loadRole(role: Role, vars: Record<string, string>, where: string): Role
 const SECRETS = { LOGIC_API_KEYS: randomBytes(32).toString('hex'), CLUSTER_SECRET: randomBytes(32).toString('hex') };
 const JWT_SECRET = randomBytes(32).toString('hex');
 const EXTERNAL_SECRETS: Record<string, Record<string, string>> = { 'imgate-keys': { ...SECRETS, LOGIC_JWT_SECRET: JWT_SECRET } };
+
+/** Stand-ins for the client TLS certificate and key the files mount from a Secret (k8s) or Compose secrets. */
+const TLS_STAND_IN = makeTestPki(join(testOutputDir('deploy'), 'tls-pki')).server;
+const EXTERNAL_FILE_SECRETS: Record<string, Record<string, string>> = { 'imgate-comet-tls': { 'tls.crt': TLS_STAND_IN.cert, 'tls.key': TLS_STAND_IN.key } };
 
 /** A role's settings with nothing else configured (logic in dev auth, which needs no JWT secret). */
 const defaults = (role: Role): RoleSetup => loadRole(role, { LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', ...SECRETS }, `${role} defaults`);
@@ -160,10 +165,12 @@ describe('Dockerfile', () => {
     assert.equal(roleOf(JSON.parse(all('CMD').at(-1)?.args ?? 'null'), 'CMD'), 'embedded');
     assert.equal(all('HEALTHCHECK').length, 0, 'orchestrators probe HTTP; the image has no HEALTHCHECK');
     const exposed = new Set(all('EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => (p.includes('/') ? p : `${p}/tcp`)));
-    for (const role of ['logic', 'job', 'comet'] as const) {
-      for (const p of tcpPorts(defaults(role))) assert.ok(exposed.has(`${p}/tcp`), `EXPOSE lacks ${role}'s ${p}/tcp`);
-      for (const p of udpPorts(defaults(role))) assert.ok(exposed.has(`${p}/udp`), `EXPOSE lacks ${role}'s ${p}/udp`);
+    const cometTls = loadRole('comet', { ...SECRETS, COMET_TLS_CERT: TLS_STAND_IN.cert, COMET_TLS_KEY: TLS_STAND_IN.key }, 'comet with client TLS');
+    for (const [role, setup] of [...(['logic', 'job', 'comet'] as const).map((r) => [r, defaults(r)] as const), ['comet (TLS)', cometTls] as const]) {
+      for (const p of tcpPorts(setup)) assert.ok(exposed.has(`${p}/tcp`), `EXPOSE lacks ${role}'s ${p}/tcp`);
+      for (const p of udpPorts(setup)) assert.ok(exposed.has(`${p}/udp`), `EXPOSE lacks ${role}'s ${p}/udp`);
     }
+    assert.ok(cometTls.ports.wss === 3103 && cometTls.ports.tls === 3104);
   });
 
   it('.dockerignore keeps host builds out and lets the build inputs in', () => {
@@ -182,14 +189,20 @@ describe('Dockerfile', () => {
 // ---------------------------------------------------------------- docker-compose.yml
 
 /** `envFile` stands in for the user's .env (the only place the file's secrets come from). */
-function composeConfig(envFile: string): Obj {
+function composeConfig(envFile: string, files: readonly string[] = ['docker-compose.yml']): Obj {
+  const r = compose(envFile, files);
+  assert.equal(r.status, 0, `${r.cmd} config rejected ${files.join(' + ')}:\n${r.stderr}`);
+  return obj(parse(r.stdout), 'compose config');
+}
+
+/** `docker-compose config` (Debian's package) or `docker compose config`, whichever is installed. */
+function compose(envFile: string, files: readonly string[]): { cmd: string; status: number | null; stdout: string; stderr: string } {
   // A clean environment, so the file's own defaults are what is checked.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [cmd, pre] of [['docker-compose', []], ['docker', ['compose']]] as const) {
-    const r = spawnSync(cmd, [...pre, '--env-file', envFile, '-f', 'docker-compose.yml', 'config'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(cmd, [...pre, '--env-file', envFile, ...files.flatMap((f) => ['-f', f]), 'config'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     if (r.error || (cmd === 'docker' && /unknown command|not a docker command/.test(r.stderr))) continue;
-    assert.equal(r.status, 0, `${cmd} ${pre.join(' ')} config rejected docker-compose.yml:\n${r.stderr}`);
-    return obj(parse(r.stdout), 'compose config');
+    return { cmd: [cmd, ...pre].join(' '), status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
   assert.fail("docker-compose is not installed, so docker-compose.yml cannot be checked: apt-get install -y docker-compose (Debian's package), or install Docker Compose v2");
 }
@@ -356,6 +369,53 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.tls.yml (client TLS over docker-compose.yml)', () => {
+  const files = ['docker-compose.yml', 'docker-compose.tls.yml'];
+  let config: Obj;
+  before(() => {
+    const envFile = join(testOutputDir('deploy'), 'compose-tls.env');
+    writeFileSync(envFile, [`IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}`, `IMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}`, `IMGATE_TLS_CERT_FILE=${TLS_STAND_IN.cert}`, `IMGATE_TLS_KEY_FILE=${TLS_STAND_IN.key}`, ''].join('\n'));
+    config = composeConfig(envFile, files);
+  });
+
+  /** The comet's environment with each Compose secret's mount path replaced by the host file it comes from. */
+  function cometEnv(name: string): Record<string, string> {
+    const service = obj(dig(config, 'services', name), name);
+    const mounted = new Map<string, string>();
+    for (const ref of list(service.secrets ?? [], `${name} secrets`)) {
+      const source = typeof ref === 'string' ? ref : text(dig(ref, 'source'), `${name} secret source`);
+      const target = typeof ref === 'string' ? source : String(dig(ref, 'target') ?? source);
+      mounted.set(target.startsWith('/') ? target : `/run/secrets/${target}`, text(dig(config, 'secrets', source, 'file'), `secret ${source} file`));
+    }
+    return Object.fromEntries(Object.entries(envOf(service, name)).map(([k, v]) => [k, mounted.get(v) ?? v]));
+  }
+
+  it('mounts the certificate and key as secrets from files named in .env, publishes WSS and TLS, and tells clients the published ports', () => {
+    for (const name of ['comet-1', 'comet-2']) {
+      const setup = loadRole('comet', cometEnv(name), `compose service ${name} with TLS`);
+      assert.ok(setup.ports.wss && setup.ports.tls, `${name} serves no client TLS`);
+      const published = portsOf(obj(dig(config, 'services', name), name), name);
+      for (const use of ['wss', 'tls'] as const) {
+        const mapped = published.find((x) => x.container === setup.ports[use] && x.protocol === 'tcp');
+        assert.ok(mapped, `${name} must publish its ${use} port ${setup.ports[use]}/tcp`);
+        assert.equal(setup.publicPorts?.[use], mapped.host, `${name} tells clients ${use} port ${setup.publicPorts?.[use]}, but publishes ${mapped.host}`);
+      }
+    }
+    // Neither file holds key material: it comes only from the files .env names.
+    for (const f of files) assert.ok(!/PRIVATE KEY|BEGIN CERTIFICATE/.test(readFileSync(join(root, f), 'utf8')), `${f} holds PEM material`);
+  });
+
+  it('refuses to render without the certificate files, naming the setting; plain docker-compose.yml runs without TLS', () => {
+    const envFile = join(testOutputDir('deploy'), 'compose-tls-missing.env');
+    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\n`);
+    const r = compose(envFile, files);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /IMGATE_TLS_(CERT|KEY)_FILE/);
+    const plain = composeConfig(envFile);
+    assert.equal(envOf(obj(dig(plain, 'services', 'comet-1'), 'comet-1'), 'comet-1').COMET_TLS_CERT, undefined);
+  });
+});
+
 // ---------------------------------------------------------------- k8s/base
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
@@ -459,13 +519,23 @@ describe('k8s/base', () => {
       else if (isObj(dig(e, 'valueFrom', 'secretKeyRef'))) env[name] = ref('Secret', 'secretKeyRef');
       else env[name] = downward[text(dig(e, 'valueFrom', 'fieldRef', 'fieldPath'), `${name} source`)] ?? assert.fail(`${name}: unsupported env source`);
     }
+    // Files from Secret volumes: a setting naming one gets the stand-in file the Secret would hold.
+    const volumes = new Map(list(podSpec(w).volumes ?? [], 'volumes').map((v) => [text(dig(v, 'name'), 'volume name'), obj(v, 'volume')]));
+    const files = new Map<string, string>();
+    for (const m of list(c.volumeMounts ?? [], 'volumeMounts').map((x) => obj(x, 'volumeMount'))) {
+      const secret = dig(volumes.get(text(m.name, 'volumeMount name')), 'secret', 'secretName');
+      const data = typeof secret === 'string' ? EXTERNAL_FILE_SECRETS[secret] : undefined;
+      for (const [key, file] of Object.entries(data ?? {})) files.set(`${text(m.mountPath, 'mountPath')}/${key}`, file);
+    }
+    for (const [k, v] of Object.entries(env)) env[k] = files.get(v) ?? v;
     return env;
   }
 
-  /** The container port a Service or probe port (name or number) lands on. */
-  function containerPort(w: Obj, port: unknown): { number: number; protocol: string } | undefined {
+  /** The container port a Service or probe port (name or number, and protocol when given: 3103 is WSS and KCP) lands on. */
+  function containerPort(w: Obj, port: unknown, protocol?: string): { number: number; protocol: string } | undefined {
     for (const c of containers(w)) {
       for (const p of list(c.ports ?? [], 'ports').map((x) => obj(x, 'port'))) {
+        if (protocol !== undefined && String(p.protocol ?? 'TCP') !== protocol) continue;
         if (p.name === port || p.containerPort === port) return { number: Number(p.containerPort), protocol: String(p.protocol ?? 'TCP') };
       }
     }
@@ -528,14 +598,16 @@ describe('k8s/base', () => {
         for (const r of ['requests.cpu', 'requests.memory', 'limits.memory']) assert.ok(dig(c, 'resources', ...r.split('.')), `${where}: resources.${r}`);
         assert.equal(dig(c, 'securityContext', 'readOnlyRootFilesystem'), true, `${where}: readOnlyRootFilesystem`);
         assert.equal(dig(c, 'securityContext', 'allowPrivilegeEscalation'), false, `${where}: allowPrivilegeEscalation`);
-        for (const p of tcpPorts(setup)) assert.equal(containerPort(w, p)?.protocol, 'TCP', `${where}: containerPort ${p}/TCP`);
-        for (const p of udpPorts(setup)) assert.equal(containerPort(w, p)?.protocol, 'UDP', `${where}: containerPort ${p}/UDP`);
+        for (const p of tcpPorts(setup)) assert.equal(containerPort(w, p, 'TCP')?.protocol, 'TCP', `${where}: containerPort ${p}/TCP`);
+        for (const p of udpPorts(setup)) assert.equal(containerPort(w, p, 'UDP')?.protocol, 'UDP', `${where}: containerPort ${p}/UDP`);
       }
     }
   });
 
   it('takes the API keys, CLUSTER_SECRET and the JWT secret from the Secret imgate-keys by reference; no manifest holds them', () => {
-    for (const name of Object.keys(EXTERNAL_SECRETS)) assert.ok(!objects.some((o) => o.kind === 'Secret' && nameOf(o) === name), `Secret ${name} must be created outside the manifests`);
+    for (const name of [...Object.keys(EXTERNAL_SECRETS), ...Object.keys(EXTERNAL_FILE_SECRETS)]) {
+      assert.ok(!objects.some((o) => o.kind === 'Secret' && nameOf(o) === name), `Secret ${name} must be created outside the manifests`);
+    }
     const refs = (role: Role) => {
       const c = containers(roleWorkload(role))[0];
       return Object.fromEntries(list(c.env ?? [], 'env').map((e) => [text(dig(e, 'name'), 'env name'), dig(e, 'valueFrom', 'secretKeyRef', 'name')]));
@@ -545,6 +617,13 @@ describe('k8s/base', () => {
     for (const role of ['logic', 'job', 'comet'] as const) assert.equal(refs(role).CLUSTER_SECRET, 'imgate-keys', `${role} CLUSTER_SECRET`);
     const rendered = JSON.stringify(objects);
     for (const v of ['LOGIC_API_KEYS', 'CLUSTER_SECRET', 'LOGIC_JWT_SECRET']) assert.ok(!new RegExp(`"${v}":"`).test(rendered), `${v} has a value written in a manifest`);
+    assert.ok(!/PRIVATE KEY|BEGIN CERTIFICATE/.test(rendered), 'no manifest holds PEM material');
+    // The comet's client TLS pair: a whole-folder mount of the Secret (a subPath mount never sees a renewal).
+    const comet = roleWorkload('comet');
+    const tlsVolume = list(podSpec(comet).volumes ?? [], 'volumes').find((v) => dig(v, 'secret', 'secretName') === 'imgate-comet-tls');
+    const mount = list(containers(comet)[0].volumeMounts ?? [], 'volumeMounts').find((m) => dig(m, 'name') === dig(tlsVolume, 'name'));
+    assert.ok(tlsVolume && mount && dig(mount, 'subPath') === undefined && dig(mount, 'readOnly') === true, 'the comet mounts Secret imgate-comet-tls read-only, without subPath');
+    assert.ok(Number(dig(podSpec(comet), 'securityContext', 'fsGroup')) > 0, 'fsGroup lets the non-root comet read the 0440 Secret files');
   });
 
   it('names each comet after its pod, advertises the pod IP, and drains before it is killed', () => {
@@ -567,20 +646,21 @@ describe('k8s/base', () => {
       const labels = dig(w, 'spec', 'template', 'metadata', 'labels');
       return byKind('Service')
         .filter((s) => matches(dig(s, 'spec', 'selector'), labels) && pred(s))
-        .map((s) => list(dig(s, 'spec', 'ports'), 'service ports').map((p) => containerPort(w, dig(p, 'targetPort') ?? dig(p, 'port'))));
+        .map((s) => list(dig(s, 'spec', 'ports'), 'service ports').map((p) => containerPort(w, dig(p, 'targetPort') ?? dig(p, 'port'), String(dig(p, 'protocol') ?? 'TCP'))));
     };
     for (const s of byKind('Service')) {
       const w = workloads().find((x) => matches(dig(s, 'spec', 'selector'), dig(x, 'spec', 'template', 'metadata', 'labels')));
       assert.ok(w, `Service ${nameOf(s)} selects no workload`);
       for (const p of list(dig(s, 'spec', 'ports'), 'ports')) {
-        const target = containerPort(w, dig(p, 'targetPort') ?? dig(p, 'port'));
+        const target = containerPort(w, dig(p, 'targetPort') ?? dig(p, 'port'), String(dig(p, 'protocol') ?? 'TCP'));
         assert.equal(target?.protocol, String(dig(p, 'protocol') ?? 'TCP'), `Service ${nameOf(s)} port ${String(dig(p, 'name'))} has no matching container port`);
       }
     }
     const cometWorkload = roleWorkload('comet');
     const comet = loadRole('comet', containerEnv(cometWorkload, containers(cometWorkload)[0]), 'comet').ports;
     const external = (s: Obj) => ['LoadBalancer', 'NodePort'].includes(String(dig(s, 'spec', 'type')));
-    assert.ok(targets('comet', external).some((ps) => [comet.tcp, comet.ws].every((n) => ps.some((p) => p !== undefined && p.number === n && p.protocol === 'TCP'))), 'no external Service for comet TCP + WebSocket');
+    assert.ok(comet.wss && comet.tls, 'the comet serves client TLS');
+    assert.ok(targets('comet', external).some((ps) => [comet.tcp, comet.ws, comet.wss, comet.tls].every((n) => ps.some((p) => p !== undefined && p.number === n && p.protocol === 'TCP'))), 'no external Service for comet TCP + WebSocket + WSS + TLS');
     const udpOnly = (s: Obj) => external(s) && list(dig(s, 'spec', 'ports'), 'ports').every((p) => dig(p, 'protocol') === 'UDP');
     assert.ok(targets('comet', udpOnly).some((ps) => ps.some((p) => p !== undefined && p.number === comet.kcp && p.protocol === 'UDP')), 'no separate UDP Service for KCP');
     const logic = defaults('logic');

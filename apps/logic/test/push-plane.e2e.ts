@@ -3,22 +3,13 @@
 // processes on the real Redis and Kafka, a client on the wire protocol receiving what got through.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { callUnary } from '@imgate/common';
 import { loadLogicProto } from '@imgate/contracts';
-import { apiHeaders, apiMetadata, bodyText, type Cluster, metric, post, ProtoClient, RoleProcess, signHs256, startCluster, TEST_API_KEY, testOutputDir, waitHttpOk } from '@imgate/testing';
+import { apiHeaders, apiMetadata, bodyText, type Cluster, grpcError, metric, post, ProtoClient, RoleProcess, signHs256, startCluster, TEST_API_KEY, testOutputDir, waitHttpOk } from '@imgate/testing';
 
 /** The key being rotated in; TEST_API_KEY is the one rotated out at the end. */
 const NEW_KEY = 'rotated-in-key-7c2f9e1a4b8d3f6e0a5c9b2d7e1f4a8c';
-
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('call succeeded but should have been refused');
-}
 
 describe('push plane: API keys on logic’s HTTP and gRPC API', () => {
   let cluster: Cluster;

@@ -15,7 +15,7 @@ export {
   decodeControl, decodeNew, encodeFin, encodeKick, encodeNew, encodeReconnect, isExtensionCommand, stampNew,
 } from './ext';
 export type { ControlMessage, NewAddress, NewMessage } from './ext';
-export { formatIp, isIpv4Mapped, parseIp } from './ip';
+export { formatIp, type Ipv4MappedText, isIpv4Mapped, parseIp } from './ip';
 export {
   COUNTER_MAX, MIGRATE_ACK, MIGRATE_MAC_SIZE, MIGRATE_PROOF, MIGRATE_PROOF_SIZE, MIGRATE_PROVE,
   decodeMigration, encodeMigrateAck, encodeMigrateProof, encodeProveRequest, macEqual, migrationMac, migrationMacInput, verifyMigration,

@@ -34,6 +34,23 @@ describe('IP address text <-> 16 bytes', () => {
     });
   }
 
+  it('writes a mapped IPv4 address as ::ffff:a.b.c.d when asked, and never so for a look-alike', () => {
+    const mapped = parseIp('127.0.0.5') as Uint8Array;
+    assert.equal(formatIp(mapped, 'mapped'), '::ffff:127.0.0.5');
+    assert.equal(formatIp(mapped, 'dotted'), '127.0.0.5');
+    // ::ffff:0:0/96 with a non-zero group before it is not mapped: plain RFC 5952 text either way.
+    const lookAlike = parseIp('0:0:0:0:1:ffff:7f00:5') as Uint8Array;
+    assert.equal(formatIp(lookAlike, 'mapped'), '::1:ffff:7f00:5');
+    assert.equal(formatIp(lookAlike, 'dotted'), '::1:ffff:7f00:5');
+    // The choice touches only mapped addresses: compression is the same.
+    assert.equal(formatIp(parseIp('2001:db8:0:1:0:0:0:1') as Uint8Array, 'mapped'), '2001:db8:0:1::1');
+    assert.equal(formatIp(parseIp('::') as Uint8Array, 'mapped'), '::');
+  });
+
+  it('refuses bytes that are not 16 long', () => {
+    assert.throws(() => formatIp(new Uint8Array(4)), /16 bytes, got 4/);
+  });
+
   it('rejects malformed addresses', () => {
     for (const bad of [
       '', ' ', '1.2.3', '1.2.3.4.5', '1.2.3.256', '01.2.3.4', '1.2.3.-4', '1..2.3', 'a.b.c.d', '1.2.3.4 ',

@@ -75,10 +75,20 @@ export function isIpv4Mapped(bytes: Uint8Array): boolean {
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
-/** 16 bytes to text: mapped IPv4 as dotted quad, everything else in RFC 5952 form. */
-export function formatIp(bytes: Uint8Array): string {
+/**
+ * How a mapped IPv4 address reads: `dotted` as the bare quad (what the KCP NEW stamp means: the
+ * client's IPv4 address), `mapped` as `::ffff:a.b.c.d` (RFC 5952's form, and what a dual-stack
+ * socket reports, as for an address a PROXY v2 header carries in its IPv6 family).
+ */
+export type Ipv4MappedText = 'dotted' | 'mapped';
+
+/** 16 bytes to text in RFC 5952 form: lowercase, the longest run of two or more zero groups as `::`. */
+export function formatIp(bytes: Uint8Array, ipv4Mapped: Ipv4MappedText = 'dotted'): string {
   if (bytes.length !== IP_BYTES) throw new RangeError(`an IP address is ${IP_BYTES} bytes, got ${bytes.length}`);
-  if (isIpv4Mapped(bytes)) return Array.from(bytes.subarray(12)).join('.');
+  if (isIpv4Mapped(bytes)) {
+    const quad = Array.from(bytes.subarray(12)).join('.');
+    return ipv4Mapped === 'dotted' ? quad : `::ffff:${quad}`;
+  }
 
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push((bytes[i * 2] << 8) | bytes[i * 2 + 1]);

@@ -7,6 +7,9 @@ export interface CometNode {
   ws: string;
   tcp: string;
   kcp: string;
+  /** Client TLS (empty when off): `wss://host:port/sub`, and TLS over TCP as host:port. */
+  wss: string;
+  tls: string;
   weight: number;
   /** Where the comet runs (operator-defined, e.g. "eu-west"); clients may ask for their own first. */
   region: string;
@@ -41,8 +44,9 @@ export function parseCometNode(json: string): CometNode | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
-  if (o.region === undefined) o.region = '';
-  const strings = ['id', 'grpc', 'ws', 'tcp', 'kcp', 'region'] as const;
+  // Fields newer than some comets still running (a rolling upgrade): absent means off.
+  for (const k of ['region', 'wss', 'tls'] as const) if (o[k] === undefined) o[k] = '';
+  const strings = ['id', 'grpc', 'ws', 'tcp', 'kcp', 'wss', 'tls', 'region'] as const;
   const numbers = ['weight', 'connections', 'updatedAt'] as const;
   if (!strings.every((k) => typeof o[k] === 'string')) return null;
   if (!numbers.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))) return null;

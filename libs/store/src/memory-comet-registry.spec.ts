@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseCometNode } from './comet-registry';
 import { MemoryCometRegistry } from './memory-comet-registry';
 
-const node = (id: string) => ({ id, grpc: '127.0.0.1:3109', ws: '', tcp: '', kcp: '', weight: 1, region: '', connections: 0, draining: false });
+const node = (id: string) => ({ id, grpc: '127.0.0.1:3109', ws: '', tcp: '', kcp: '', wss: '', tls: '', weight: 1, region: '', connections: 0, draining: false });
 
 describe('MemoryCometRegistry', () => {
   it('lists nodes until their TTL passes without a refresh', async () => {

@@ -2,6 +2,7 @@ export * from './browser';
 export * from './cluster';
 export * from './embedded';
 export * from './grpc-auth';
+export * from './grpc-error';
 export * from './jwt';
 export * from './pki';
 export * from './ports';

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import {
   decodeBatch,
   decodeStreamMessage,
@@ -24,6 +25,8 @@ export interface ProtoClientOptions {
   localAddress?: string;
   /** WebSocket only: extra headers on the upgrade request (X-Forwarded-For, Forwarded). */
   headers?: Record<string, string>;
+  /** TLS (tls() and wss:// URLs): the CA to trust (PEM), instead of the system's. */
+  ca?: string | Buffer;
 }
 
 /** The op-8 reply; `delivery` only for a client that opted in (`"delivery": true` in op 7). */
@@ -67,8 +70,17 @@ export class ProtoClient {
   }
 
   static tcp(port: number, opts: ProtoClientOptions = {}, host = '127.0.0.1'): Promise<ProtoClient> {
+    return ProtoClient.stream(connect({ port, host, noDelay: true, localAddress: opts.localAddress }), 'connect', opts);
+  }
+
+  /** TCP inside TLS (the comet's COMET_TLS_PORT): the same byte stream once the handshake is done. */
+  static tls(port: number, opts: ProtoClientOptions = {}, host = '127.0.0.1'): Promise<ProtoClient & { socket: TLSSocket }> {
+    const socket = tlsConnect({ port, host, ca: opts.ca });
+    return ProtoClient.stream(socket, 'secureConnect', opts).then((c) => Object.assign(c, { socket }));
+  }
+
+  private static stream(socket: Socket, ready: 'connect' | 'secureConnect', opts: ProtoClientOptions): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const socket: Socket = connect({ port, host, noDelay: true, localAddress: opts.localAddress });
       const client = new ProtoClient({ write: (b) => socket.write(b), end: () => socket.destroy() }, opts.checksum ?? false);
       const decoder = new StreamDecoder();
       socket.on('data', (chunk) => decoder.push(Uint8Array.from(chunk)).forEach((p) => client.deliver(p)));
@@ -76,7 +88,7 @@ export class ProtoClient {
       socket.on('close', () => client.markClosed());
       client.pause = () => socket.pause();
       client.resume = () => socket.resume();
-      socket.once('connect', () => resolve(client));
+      socket.once(ready, () => resolve(client));
       socket.once('error', reject);
     });
   }
@@ -142,7 +154,7 @@ export class ProtoClient {
 
   static ws(url: string, opts: ProtoClientOptions = {}): Promise<ProtoClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { localAddress: opts.localAddress, headers: opts.headers });
+      const ws = new WebSocket(url, { localAddress: opts.localAddress, headers: opts.headers, ca: opts.ca });
       ws.binaryType = 'nodebuffer';
       const client = new ProtoClient({ write: (b) => ws.send(b), end: () => ws.terminate() }, opts.checksum ?? false);
       // A message may hold several packets back to back (a batch, as goim sends it).

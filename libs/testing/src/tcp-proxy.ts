@@ -79,11 +79,21 @@ export class TcpProxy {
 
   private reset(p: Pair): void {
     if (!this.pairs.delete(p)) return;
-    for (const s of [p.client, p.upstream]) {
-      if (s.destroyed) continue;
-      // resetAndDestroy needs a connected TCP handle; one still connecting is just destroyed.
-      if (s.pending) s.destroy();
-      else s.resetAndDestroy();
-    }
+    resetSocket(p.client);
+    resetSocket(p.upstream);
   }
+}
+
+/**
+ * Ends a socket with an RST where TCP allows one, else closes it. Not an RST while a FIN is under
+ * way (end() called, its shutdown not finished — as when pipe() forwards the other side's FIN):
+ * libuv refuses to mix the two (uv_tcp_close_reset → EINVAL), and Node 20 then marks the handle
+ * closing without ever closing it, so the process hangs at exit in CleanupHandles, spinning.
+ * Nor while still connecting: resetAndDestroy needs a connected handle.
+ */
+export function resetSocket(s: Socket): void {
+  if (s.destroyed) return;
+  const shutdownInFlight = s.writableEnded && !s.writableFinished;
+  if (s.pending || shutdownInFlight) s.destroy();
+  else s.resetAndDestroy();
 }

@@ -11,7 +11,7 @@ import { raceLines } from './lines/line-race.js';
 import { type LineSwitchEvent, type ResolvedLineOptions, resolveLineOptions } from './lines/line-switch-event.js';
 import { LineSwitcher } from './lines/line-switcher.js';
 import { fetchNodes, nodesUrl, suggestedNodes } from './logic-nodes.js';
-import { type Candidate, type NodeInfo, NodeList, parseNodeUrl, type TransportKind } from './node-list.js';
+import { type Candidate, type NodeInfo, NodeList, nodeUrl, parseNodeUrl, type TransportKind } from './node-list.js';
 import type { FetchLike, ImgateClientOptions } from './options.js';
 import { parseReason, PendingRequests } from './requests.js';
 import { ResumeState } from './resume.js';
@@ -96,7 +96,9 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.nodes.set(this.staticNodes);
     if (!this.staticNodes.length && !options.logicUrl) throw new RangeError('give nodes (comet addresses) or logicUrl (where to ask for them)');
     this.kind = options.transport ?? inferKind(options.nodes?.[0]);
-    this.transports = { ws: webSocketTransport(options.WebSocket), ...options.transports };
+    // wss:// is the same WebSocket; the runtime's (the browser's) does the TLS.
+    const webSocket = webSocketTransport(options.WebSocket);
+    this.transports = { ws: webSocket, wss: webSocket, ...options.transports };
     if (options.delivery) {
       this.delivery = new Delivery(options.delivery === true ? {} : options.delivery, this.clock, this.timers, {
         send: (op, body, reply) => this.write(op, body, reply),
@@ -401,7 +403,7 @@ export abstract class Connector extends Emitter<ClientEvents> {
     this.status = 'waiting';
     this.lastReason = reason;
     const next = this.nodes.pick(this.kind, this.clock.now() + delay);
-    this.emit('reconnecting', { attempt: this.backoff.attempt, delayMs: delay, node: next && (this.kind === 'ws' ? next.address : `${this.kind}://${next.address}`), reason });
+    this.emit('reconnecting', { attempt: this.backoff.attempt, delayMs: delay, node: next && nodeUrl(this.kind, next.address), reason });
     if (this.status !== 'waiting') return;
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = undefined;
@@ -494,5 +496,5 @@ export abstract class Connector extends Emitter<ClientEvents> {
 function inferKind(url: string | undefined): TransportKind {
   if (!url) return 'ws';
   const node = parseNodeUrl(url);
-  return node.tcp ? 'tcp' : node.kcp ? 'kcp' : 'ws';
+  return (['wss', 'tcp', 'tls', 'kcp'] as const).find((k) => node[k]) ?? 'ws';
 }

@@ -1,5 +1,5 @@
 import { decodeBatch, encode, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
-import type { Candidate, TransportKind } from './node-list.js';
+import { type Candidate, nodeUrl, type TransportKind } from './node-list.js';
 import type { MigratedInfo } from './transport/kcp-migrator.js';
 import type { Transport, TransportFactory, TransportStats } from './transport/transport.js';
 
@@ -56,9 +56,9 @@ export class Link {
     return this.transport.stats?.();
   }
 
-  /** `ws://…` as is; `tcp://host:port`, `kcp://host:port` for the others. */
+  /** `ws://…`, `wss://…` as is; `tcp://host:port`, `tls://host:port`, `kcp://host:port` for the others. */
   get url(): string {
-    return this.kind === 'ws' ? this.candidate.address : `${this.kind}://${this.candidate.address}`;
+    return nodeUrl(this.kind, this.candidate.address);
   }
 
   send(op: number, seq: number, body: Uint8Array = new Uint8Array(0)): void {

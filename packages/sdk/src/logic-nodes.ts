@@ -22,12 +22,12 @@ export async function fetchNodes(fetchFn: FetchLike, url: string, timers: Timers
   }
 }
 
-/** The `nodes` of an op-20 body (`[{id, ws, tcp, kcp}]`, best first), without the node being left. */
+/** The `nodes` of an op-20 body (`[{id, ws, tcp, kcp, wss, tls}]`, best first), without the node being left. */
 export function suggestedNodes(body: Uint8Array, leaving: string): NodeInfo[] {
   try {
     const o = JSON.parse(textOf(body)) as { nodes?: unknown } | null;
     const nodes = Array.isArray(o?.nodes) ? nodesFromLogicReply(o.nodes) : [];
-    return nodes.filter((n) => n.ws !== leaving && n.tcp !== leaving && n.kcp !== leaving);
+    return nodes.filter((n) => ![n.ws, n.wss, n.tcp, n.tls, n.kcp].includes(leaving));
   } catch {
     return [];
   }

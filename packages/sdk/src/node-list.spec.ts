@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NodeList, nodesFromLogicReply, parseHostPort, parseNodeUrl } from './node-list.js';
+import { suggestedNodes } from './logic-nodes.js';
+import { NodeList, nodesFromLogicReply, nodeUrl, parseHostPort, parseNodeUrl } from './node-list.js';
 
 const weighted = {
   code: 0,
@@ -15,10 +16,11 @@ const weighted = {
 };
 
 describe('node addresses', () => {
-  it('parses ws, wss, tcp and kcp URLs', () => {
+  it('parses ws, wss, tcp, tls and kcp URLs', () => {
     assert.deepEqual(parseNodeUrl('ws://127.0.0.1:3102/sub'), { id: 'ws://127.0.0.1:3102/sub', ws: 'ws://127.0.0.1:3102/sub' });
-    assert.deepEqual(parseNodeUrl('wss://im.example.com/sub'), { id: 'wss://im.example.com/sub', ws: 'wss://im.example.com/sub' });
+    assert.deepEqual(parseNodeUrl('wss://im.example.com/sub'), { id: 'wss://im.example.com/sub', wss: 'wss://im.example.com/sub' });
     assert.deepEqual(parseNodeUrl('tcp://127.0.0.1:3101'), { id: 'tcp://127.0.0.1:3101', tcp: '127.0.0.1:3101' });
+    assert.deepEqual(parseNodeUrl('tls://im.example.com:3104'), { id: 'tls://im.example.com:3104', tls: 'im.example.com:3104' });
     assert.deepEqual(parseNodeUrl('kcp://[::1]:3103'), { id: 'kcp://[::1]:3103', kcp: '[::1]:3103' });
     assert.throws(() => parseNodeUrl('http://x:1'), /unknown scheme/);
     assert.throws(() => parseNodeUrl('tcp://nohost'), /host:port/);
@@ -37,8 +39,32 @@ describe('node addresses', () => {
     assert.deepEqual(nodes.map((n) => n.id), ['comet-a', 'comet-b', 'comet-c']);
     assert.equal(nodes[2].tcp, undefined, 'an empty address means the transport is off');
     assert.equal(nodes[1].kcp, '10.0.0.2:3103');
-    assert.deepEqual(nodesFromLogicReply([{ id: 'x', ws: 'ws://x/sub', connections: 3 }, null, 7, { weight: 1 }]), [{ id: 'x', ws: 'ws://x/sub', tcp: undefined, kcp: undefined }]);
+    assert.deepEqual(nodesFromLogicReply([{ id: 'x', ws: 'ws://x/sub', connections: 3 }, null, 7, { weight: 1 }]), [{ id: 'x', ws: 'ws://x/sub', wss: undefined, tcp: undefined, tls: undefined, kcp: undefined }]);
     assert.throws(() => nodesFromLogicReply({ code: 0, data: {} }), /node list/);
+  });
+
+  it('reads client-TLS addresses (wss URL, tls host:port or tls:// URL) and picks them for wss and tls only', () => {
+    const nodes = nodesFromLogicReply([
+      { id: 'a', ws: 'ws://10.0.0.1:3102/sub', tcp: '10.0.0.1:3101', wss: '', tls: '' },
+      { id: 'b', ws: 'ws://10.0.0.2:3102/sub', tcp: '10.0.0.2:3101', wss: 'wss://im-b.example.com:3103/sub', tls: 'im-b.example.com:3104' },
+      { id: 'c', wss: 'wss://im-c.example.com:3103/sub', tls: 'tls://im-c.example.com:3104' },
+    ]);
+    const list = new NodeList(30_000);
+    list.set(nodes);
+    assert.equal(list.pick('ws', 0)?.node.id, 'a');
+    assert.equal(list.pick('wss', 0)?.address, 'wss://im-b.example.com:3103/sub', 'a comet without TLS is no wss candidate');
+    assert.deepEqual(list.candidates('tls', 0).map((c) => c.address), ['im-b.example.com:3104', 'im-c.example.com:3104']);
+    assert.equal(nodeUrl('tls', 'im-b.example.com:3104'), 'tls://im-b.example.com:3104');
+    assert.equal(nodeUrl('wss', 'wss://im-b.example.com:3103/sub'), 'wss://im-b.example.com:3103/sub');
+  });
+
+  it("takes a draining comet's op-20 suggestions with their TLS addresses, without the comet being left", () => {
+    const body = new TextEncoder().encode(JSON.stringify({ code: 'draining', reason: 'x', nodes: [
+      { id: 'a', ws: 'ws://a:1/sub', tcp: 'a:2', kcp: '', wss: 'wss://a:3/sub', tls: 'a:4' },
+      { id: 'b', ws: 'ws://b:1/sub', tcp: 'b:2', kcp: '', wss: 'wss://b:3/sub', tls: 'b:4' },
+    ] }));
+    assert.deepEqual(suggestedNodes(body, 'a:4').map((n) => [n.id, n.wss, n.tls]), [['b', 'wss://b:3/sub', 'b:4']]);
+    assert.deepEqual(suggestedNodes(body, 'wss://b:3/sub').map((n) => n.id), ['a']);
   });
 });
 

@@ -1,13 +1,19 @@
-/** The transports a comet serves: WebSocket (`/sub`), raw TCP, KCP over UDP. */
-export type TransportKind = 'ws' | 'tcp' | 'kcp';
+/** The transports a comet serves: WebSocket (`/sub`) plain and secure, raw TCP plain and inside TLS, KCP over UDP. */
+export type TransportKind = 'ws' | 'wss' | 'tcp' | 'tls' | 'kcp';
+
+const KINDS: readonly TransportKind[] = ['ws', 'wss', 'tcp', 'tls', 'kcp'];
 
 /** One comet as a client sees it: an id and an address per transport it serves. */
 export interface NodeInfo {
   id: string;
-  /** `ws://host:port/sub` (or wss://). */
+  /** `ws://host:port/sub`. */
   ws?: string;
+  /** `wss://host:port/sub` (client TLS). */
+  wss?: string;
   /** `host:port`. */
   tcp?: string;
+  /** `host:port`: TCP inside TLS. */
+  tls?: string;
   /** `host:port` (UDP). */
   kcp?: string;
 }
@@ -18,17 +24,21 @@ export interface Candidate {
   address: string;
 }
 
-/** `ws://…` or `wss://…` → WebSocket; `tcp://host:port` → TCP; `kcp://host:port` → KCP. */
+/** `ws://…`, `wss://…` → WebSocket; `tcp://host:port` → TCP, `tls://host:port` → TCP inside TLS; `kcp://host:port` → KCP. */
 export function parseNodeUrl(url: string): NodeInfo {
   const m = /^([a-z]+):\/\/([^\s]+)$/i.exec(url.trim());
-  if (!m) throw new RangeError(`node ${JSON.stringify(url)} is not a ws://, wss://, tcp:// or kcp:// URL`);
+  if (!m) throw new RangeError(`node ${JSON.stringify(url)} is not a ws://, wss://, tcp://, tls:// or kcp:// URL`);
   const scheme = m[1].toLowerCase();
-  if (scheme === 'ws' || scheme === 'wss') return { id: url, ws: url.trim() };
+  if (scheme === 'ws' || scheme === 'wss') return { id: url, [scheme]: url.trim() };
   const hostPort = m[2].replace(/\/+$/, '');
   parseHostPort(hostPort);
-  if (scheme === 'tcp') return { id: url, tcp: hostPort };
-  if (scheme === 'kcp') return { id: url, kcp: hostPort };
-  throw new RangeError(`node ${JSON.stringify(url)} has an unknown scheme ${scheme}:// (ws, wss, tcp or kcp)`);
+  if (scheme === 'tcp' || scheme === 'tls' || scheme === 'kcp') return { id: url, [scheme]: hostPort };
+  throw new RangeError(`node ${JSON.stringify(url)} has an unknown scheme ${scheme}:// (ws, wss, tcp, tls or kcp)`);
+}
+
+/** How a node's address reads as a URL: WebSocket addresses are URLs already, the others are `kind://host:port`. */
+export function nodeUrl(kind: TransportKind, address: string): string {
+  return kind === 'ws' || kind === 'wss' ? address : `${kind}://${address}`;
 }
 
 /** `host:port` or `[v6]:port`. */
@@ -56,8 +66,9 @@ export function nodesFromLogicReply(json: unknown): NodeInfo[] {
     if (typeof item !== 'object' || item === null) continue;
     const o = item as Record<string, unknown>;
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-    const node: NodeInfo = { id: str(o.id) ?? '', ws: str(o.ws), tcp: str(o.tcp), kcp: str(o.kcp) };
-    node.id ||= node.ws ?? node.tcp ?? node.kcp ?? '';
+    // TLS over TCP is host:port like tcp; a `tls://` form is taken too.
+    const node: NodeInfo = { id: str(o.id) ?? '', ws: str(o.ws), wss: str(o.wss), tcp: str(o.tcp), tls: str(o.tls)?.replace(/^tls:\/\//i, ''), kcp: str(o.kcp) };
+    node.id ||= KINDS.map((k) => node[k]).find((a) => a !== undefined) ?? '';
     if (node.id) out.push(node);
   }
   return out;
@@ -131,7 +142,7 @@ function dedupe(nodes: readonly NodeInfo[]): NodeInfo[] {
   const seen = new Set<string>();
   const out: NodeInfo[] = [];
   for (const node of nodes) {
-    const keys = [`id:${node.id}`, ...(['ws', 'tcp', 'kcp'] as const).map((k) => node[k] && `${k}:${node[k]}`).filter((k): k is string => !!k)];
+    const keys = [`id:${node.id}`, ...KINDS.map((k) => node[k] && `${k}:${node[k]}`).filter((k): k is string => !!k)];
     if (keys.some((k) => seen.has(k))) continue;
     keys.forEach((k) => seen.add(k));
     out.push(node);

@@ -31,7 +31,10 @@ export interface DeliveryOptions {
 }
 
 export interface ImgateClientOptions {
-  /** Comets to try in order: `ws://host:3102/sub`, `tcp://host:3101`, `kcp://host:3103`. Fallbacks when logicUrl is also given. */
+  /**
+   * Comets to try in order: `ws://host:3102/sub`, `wss://host:3103/sub`, `tcp://host:3101`, `tls://host:3104`,
+   * `kcp://host:3103`. Fallbacks when logicUrl is also given.
+   */
   nodes?: string[];
   /** Logic's HTTP base (`http://host:3111`): its `/goim/nodes/weighted` list, best first, is read before each attempt. */
   logicUrl?: string;
@@ -49,7 +52,7 @@ export interface ImgateClientOptions {
   platform?: string;
   /** Use the 20-byte header with a CRC-32 on every packet (the server answers in kind). */
   checksum?: boolean;
-  /** Default: the scheme of the first of `nodes`, else `ws`. */
+  /** Default: the scheme of the first of `nodes`, else `ws`. `wss` and `tls` take the comets' client-TLS addresses. */
   transport?: TransportKind;
   /**
    * Opt in to reliable delivery: stream messages arrive once and in order with `id`, `stream`

@@ -1,77 +1,35 @@
-import { isServiceError } from '@imgate/common';
 import { decodeBatch, decodeMessage, Op, type Packet, ProtocolError, StreamDecoder } from '@imgate/protocol';
-import type { Channel } from '../bucket/channel';
-import { Outbound } from '../push/outbound';
 import type { Link, LinkHandler } from '../transport/link';
-import { AcceptSets } from './accept-sets';
-import { type ConnectionContext, int32Body, jsonBody, parseOps, reasonBody } from './connection-context';
-import { type Sweepable, ticksOf, TICK_MS } from './deadlines';
+import { authFailure, authReplyBody } from './connection-auth';
+import { ConnectionChannel } from './connection-channel';
+import { type ConnectionContext, int32Body } from './connection-context';
+import { AUTHENTICATING, CHECKSUM, CLOSED, DELIVERY, HANDSHAKE, OPEN, REGISTERED } from './connection-state';
+import { ticksOf, TICK_MS } from './deadlines';
 import { ConnectionRates, type RatedKind } from '../limits/connection-rates';
 import { createsRoomPastLimit } from '../limits/room-limit';
-import { authDeliveryBlock, DeliveryOps } from './delivery-ops';
+import { DeliveryOps } from './delivery-ops';
 import { Grants } from './grants';
 import { resumeKeyOf } from './resume-gate';
-import { deliverHeld, restoreRooms, resumeFields } from './resume-ops';
+import { deliverHeld, restoreRooms } from './resume-ops';
 import { RoomOps } from './room-ops';
+import { UpstreamOps } from './upstream-ops';
+import { watchOps } from './watch-ops';
 
-// `flags`: the state in the low two bits, then one bit each.
-const HANDSHAKE = 0;
-const AUTHENTICATING = 1;
-const OPEN = 2;
-const CLOSED = 3;
-const STATE = 0b11;
-const CHECKSUM = 1 << 2;
-const REGISTERED = 1 << 3;
-/** Opted in to reliable delivery (docs/delivery.md): op-27 pushes, ops 18/28/30. */
-const DELIVERY = 1 << 4;
-/** Counted in the per-address connection limit (released on close). */
-const IP_COUNTED = 1 << 5;
-
-/** gRPC codes by which logic refuses a client: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT. */
-const REFUSALS = new Set([16, 7, 3]);
 const MAX_EARLY_PACKETS = 16;
-const MAX_UPSTREAM_IN_FLIGHT = 64;
-const MAX_ACCEPTS = 256;
 /** Business operations are 1000 up to the largest int32 (the upstream record's `operation`). */
 const MAX_BUSINESS_OP = 0x7fffffff;
-const EMPTY = new Uint8Array(0);
-
-/** State only some connections ever need, created on first use (an idle connection has none). */
-interface OnDemandState {
-  /** Packets that arrived while auth was in flight. */
-  early?: Packet[];
-  /** Upstream messages go to logic one at a time, in order. */
-  upstream?: Promise<void>;
-  upstreamDepth: number;
-  roomOps?: RoomOps;
-  /** With reliable delivery: the device acks are recorded under, and ops 18/28/30. */
-  device?: string;
-  deliveryOps?: DeliveryOps;
-  /** Upstream and room-change buckets and refusal strikes, once it sent either. */
-  rates?: ConnectionRates;
-  /** Room and operation limits from the token (docs/security.md); absent: none. */
-  grants?: Grants;
-}
 
 /**
- * One client session over any transport: handshake deadline, auth through logic, heartbeats with
- * a server-side deadline, rooms and operation filters, upstream messages, and every way it can
- * end (each with a reason).
+ * One client session over any transport, as the client protocol drives it: handshake deadline,
+ * auth through logic, heartbeats with a server-side deadline, room and operation changes,
+ * upstream messages. What it is to pushes, and how it ends, is ConnectionChannel's.
  *
  * An idle connection is what a comet holds by the million, so this object keeps little: no timer
  * (the deadline sweep reads `lastSeen`), no decoder for WebSocket (whole packets per message), a
  * shared accepts set, the main room as a shared string and a set only for further rooms, and
  * whatever only some connections need in one object created on first use.
  */
-export class Connection implements Channel, LinkHandler, Sweepable {
-  key = '';
-  mid = 0;
-  /** The main room (auth's room_id, moved by op 12); empty for none. Never also in `extraRooms`. */
-  roomId = '';
-  accepts: ReadonlySet<number> = AcceptSets.empty;
-  /** Rooms joined with op 23 beyond the main one. */
-  private extraRooms: Set<string> | undefined = undefined;
-  private flags = HANDSHAKE;
+export class Connection extends ConnectionChannel implements LinkHandler {
   /** Stream transports only (TCP, KCP): a WebSocket message holds whole packets. */
   private readonly decoder: StreamDecoder | undefined;
   /** Deadline clock ticks: when the client was last heard from, and when its session was last refreshed. */
@@ -79,14 +37,14 @@ export class Connection implements Channel, LinkHandler, Sweepable {
   private refreshedAt = 0;
   /** Silence allowed, in ticks: the handshake timeout, then the heartbeat deadline. */
   private timeoutTicks: number;
-  private onDemandState: OnDemandState | undefined = undefined;
 
   constructor(
-    private readonly link: Link,
-    private readonly ctx: ConnectionContext,
+    link: Link,
+    ctx: ConnectionContext,
     /** WebSocket messages must hold whole packets; TCP and KCP are a byte stream. */
     framed: boolean,
   ) {
+    super(link, ctx);
     this.decoder = framed ? undefined : new StreamDecoder({ maxPacketLen: ctx.config.maxClientPacket });
     this.lastSeen = ctx.deadlines.now();
     this.timeoutTicks = ticksOf(ctx.config.handshakeTimeoutMs);
@@ -95,80 +53,12 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     ctx.metrics.connections.inc({ transport: link.transport });
   }
 
-  private get state(): number {
-    return this.flags & STATE;
-  }
-
-  private setState(s: number): void {
-    this.flags = (this.flags & ~STATE) | s;
-  }
-
-  private get onDemand(): OnDemandState {
-    return (this.onDemandState ??= { upstreamDepth: 0 });
-  }
-
   private get roomOps(): RoomOps {
     return (this.onDemand.roomOps ??= new RoomOps(this, this.ctx));
   }
 
   private get deliveryOps(): DeliveryOps {
     return (this.onDemand.deliveryOps ??= new DeliveryOps(this, this.ctx));
-  }
-
-  /** Whether the client opted in to reliable delivery: pushes with an id reach it as op 27. */
-  get delivery(): boolean {
-    return (this.flags & DELIVERY) !== 0;
-  }
-
-  /** Its device, with reliable delivery (else empty). */
-  get device(): string {
-    return this.onDemandState?.device ?? '';
-  }
-
-  /** Its room and operation limits, if its token has any. */
-  get grants(): Grants | undefined {
-    return this.onDemandState?.grants;
-  }
-
-  /** Whether this client speaks the 20-byte checksummed header. */
-  get checksum(): boolean {
-    return (this.flags & CHECKSUM) !== 0;
-  }
-
-  get transport(): 'tcp' | 'ws' | 'kcp' {
-    return this.link.transport;
-  }
-
-  /**
-   * The client's real address: behind a trusted proxy (PROXY protocol, X-Forwarded-For) or KCP
-   * relay, the one it vouched for. What logic, online counts, per-IP limits, logs and metrics use.
-   */
-  get clientIp(): string {
-    return this.link.remoteAddress;
-  }
-
-  get clientPort(): number {
-    return this.link.remotePort;
-  }
-
-  /** The same as `clientIp` (the Channel interface's name). */
-  get remoteAddress(): string {
-    return this.link.remoteAddress;
-  }
-
-  /** Counts this connection against its address's limit; false when the address already holds the most. */
-  admit(): boolean {
-    if (!this.ctx.ipLimits.admit(this.clientIp)) return false;
-    this.flags |= IP_COUNTED;
-    return true;
-  }
-
-  get closed(): boolean {
-    return this.state === CLOSED;
-  }
-
-  get isOpen(): boolean {
-    return this.state === OPEN;
   }
 
   /** Called by the deadline sweep: ends a silent connection; queues a due session refresh. */
@@ -243,15 +133,9 @@ export class Connection implements Channel, LinkHandler, Sweepable {
       reply = await logic.connect(p.body, { clientIp: this.clientIp, clientPort: this.clientPort, transport: this.link.transport });
     } catch (err) {
       settle?.(false);
-      // Only logic's refusals end the client's retries (auth_failed); anything else (logic, Redis or
-      // Kafka away, a deadline, an internal fault) is retryable: the SDK backs off and tries again.
-      // RESOURCE_EXHAUSTED: the user is at LOGIC_MAX_KEYS_PER_MID; retryable, like the per-address limit.
-      const exhausted = isServiceError(err) && err.code === 8;
-      const unavailable = !exhausted && !(isServiceError(err) && REFUSALS.has(err.code));
-      const code = unavailable ? 'unavailable' : exhausted ? 'too_many_connections' : 'auth_failed';
-      metrics.auth.inc({ result: unavailable ? 'unavailable' : exhausted ? 'limited' : 'rejected' });
-      const reason = isServiceError(err) ? err.details : (err as Error).message;
-      this.close(unavailable ? `auth service unavailable (${reason})` : reason, Op.DisconnectReply, code);
+      const failure = authFailure(err);
+      metrics.auth.inc({ result: failure.result });
+      this.close(failure.reason, Op.DisconnectReply, failure.code);
       return;
     }
     metrics.auth.inc({ result: 'ok' });
@@ -288,21 +172,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     this.lastSeen = this.refreshedAt = deadlines.now();
     this.setState(OPEN);
     await rooms.ready(this.roomList());
-    this.send(
-      Op.AuthReply,
-      p.seq,
-      jsonBody({
-        mid: reply.mid,
-        key: reply.key,
-        room_id: this.roomId,
-        heartbeat: reply.heartbeatSec,
-        heartbeat_min: reply.heartbeatMinSec,
-        heartbeat_step: reply.heartbeatStepSec,
-        ...(reply.delivery ? { delivery: authDeliveryBlock(reply) } : {}),
-        ...resumeFields(reply),
-        ...this.link.authExtras?.(),
-      }),
-    );
+    this.send(Op.AuthReply, p.seq, authReplyBody(reply, this.roomId, this.link.authExtras?.()));
     if (roomRefused) this.sendError(p.seq, 'too_many_rooms', `room ${reply.roomId} not joined: this comet holds its most rooms`);
     if (reply.held?.length) deliverHeld(this, reply.held);
     logger.debug({ key: this.key, mid: this.mid, transport: this.link.transport, ip: this.clientIp, resumed: reply.resumed || undefined }, 'authenticated');
@@ -327,7 +197,7 @@ export class Connection implements Channel, LinkHandler, Sweepable {
         return this.limit(p.seq, 'room_ops') ? this.roomOps.leave(p) : undefined;
       case Op.Sub:
       case Op.Unsub:
-        return this.watch(p);
+        return watchOps(this, this.ctx, p);
       case Op.Auth:
         return this.sendError(p.seq, 'already_authenticated', 'this connection is already authenticated');
       default:
@@ -337,45 +207,10 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     }
   }
 
-  /** Op 14/16 (goim's watch/unwatch): add or remove accepted operations. */
-  private watch(p: Packet): void {
-    const ops = parseOps(p.body);
-    if (!ops) return this.sendError(p.seq, 'bad_operations', 'the body must be comma-separated business operations, e.g. 1000,1001');
-    const refused = p.op === Op.Sub ? this.grants?.refusedSub(ops) : undefined;
-    if (refused !== undefined) return this.sendError(p.seq, 'forbidden_operation', `operation ${refused} is not permitted by the token`);
-    const next = new Set(this.accepts);
-    if (p.op === Op.Sub) for (const op of ops) next.add(op);
-    else for (const op of ops) next.delete(op);
-    if (next.size > MAX_ACCEPTS) return this.sendError(p.seq, 'bad_operations', `at most ${MAX_ACCEPTS} accepted operations`);
-    const shared = this.ctx.accepts.acquire(next);
-    this.ctx.accepts.release(this.accepts);
-    this.accepts = shared;
-    this.ctx.sessionUpdates.add(this);
-    this.send(p.op === Op.Sub ? Op.SubReply : Op.UnsubReply, p.seq, p.body);
-  }
-
-  /**
-   * Upstream messages (op 4, business ops, op 30 with the client's id) go to logic one at a time,
-   * so they reach the queue in the order sent; op 5 answers each.
-   */
+  /** Upstream messages (op 4, business ops, op 30 with the client's id), in order to logic; op 5 answers each. */
   upstream(seq: number, operation: number, payload: Uint8Array, clientMsgId = ''): void {
     if (!this.limit(seq, 'upstream')) return;
-    if (this.grants?.sends(operation) === false) return this.sendError(seq, 'forbidden_operation', `sending operation ${operation} is not permitted by the token`);
-    const state = this.onDemand;
-    if (state.upstreamDepth >= MAX_UPSTREAM_IN_FLIGHT) return this.sendError(seq, 'too_many_in_flight', 'wait for replies before sending more');
-    state.upstreamDepth++;
-    // Copy: the body is a view into a socket chunk that may be reused before logic is called.
-    const body = Uint8Array.from(payload);
-    state.upstream = (state.upstream ?? Promise.resolve()).then(async () => {
-      try {
-        await this.ctx.logic.receive({ mid: this.mid, key: this.key, roomId: this.roomId, operation, seq: seq | 0, body, clientMsgId });
-        this.send(Op.SendMsgReply, seq, EMPTY);
-      } catch (err) {
-        this.sendError(seq, 'upstream_failed', isServiceError(err) ? err.details : (err as Error).message);
-      } finally {
-        state.upstreamDepth--;
-      }
-    });
+    (this.onDemand.upstreamOps ??= new UpstreamOps(this, this.ctx)).send(seq, operation, payload, clientMsgId);
   }
 
   // ---- limits (docs/security.md) --------------------------------------------------------------
@@ -399,124 +234,5 @@ export class Connection implements Channel, LinkHandler, Sweepable {
     if (rates.strike(this.nowMs())) return this.sendError(seq, code, reason);
     this.ctx.metrics.limited.inc({ limit: 'strikes' });
     this.close(`kept sending past its limits (last: ${reason})`, Op.DisconnectReply, 'rate_limited');
-  }
-
-  // ---- rooms (the membership index in buckets follows every change) ----------------------------
-
-  roomList(): string[] {
-    const out = this.roomId ? [this.roomId] : [];
-    if (this.extraRooms) for (const r of this.extraRooms) out.push(r);
-    return out;
-  }
-
-  hasRoom(room: string): boolean {
-    return room !== '' && (room === this.roomId || this.extraRooms?.has(room) === true);
-  }
-
-  get roomCount(): number {
-    return (this.roomId ? 1 : 0) + (this.extraRooms?.size ?? 0);
-  }
-
-  /** Op 12: the main room becomes `room` (empty: none); the old main room is left. */
-  moveMainRoom(room: string): void {
-    const { buckets } = this.ctx;
-    if (room === this.roomId) return;
-    this.roomsChanged();
-    if (this.roomId) buckets.leave(this, this.roomId);
-    this.roomId = '';
-    if (!room) return;
-    // A room joined with op 23 becomes the main one: already a member.
-    if (this.extraRooms?.delete(room)) {
-      if (this.extraRooms.size === 0) this.extraRooms = undefined;
-    } else buckets.join(this, room);
-    this.roomId = buckets.intern(room);
-  }
-
-  /** Logic's session record follows room changes made after auth (resume, /v1/connections). */
-  private roomsChanged(): void {
-    if (this.isOpen) this.ctx.sessionUpdates.add(this);
-  }
-
-  /** Op 23: one more room. */
-  joinRoom(room: string): void {
-    if (this.hasRoom(room)) return;
-    (this.extraRooms ??= new Set()).add(room);
-    this.ctx.buckets.join(this, room);
-    this.roomsChanged();
-  }
-
-  /** Op 25: leave a room (the main one too). */
-  leaveRoom(room: string): void {
-    if (!this.hasRoom(room)) return;
-    this.roomsChanged();
-    if (room === this.roomId) this.roomId = '';
-    else {
-      this.extraRooms!.delete(room);
-      if (this.extraRooms!.size === 0) this.extraRooms = undefined;
-    }
-    this.ctx.buckets.leave(this, room);
-  }
-
-  // ---- output and endings ----------------------------------------------------------------------
-
-  send(op: number, seq: number, body: Uint8Array): boolean {
-    return this.deliver(new Outbound(op, [body], seq));
-  }
-
-  sendError(seq: number, code: string, reason: string): void {
-    this.send(Op.Error, seq, reasonBody(code, reason));
-  }
-
-  deliver(out: Outbound): boolean {
-    if (this.closed) return false;
-    if (this.link.pendingBytes + out.byteLength(this.link.transport, this.checksum) > this.ctx.config.maxPendingBytes) {
-      this.ctx.metrics.protocolErrors.inc({ reason: 'slow_consumer' });
-      this.link.destroy();
-      this.cleanup('slow_consumer');
-      return false;
-    }
-    this.link.write(out, this.checksum);
-    return true;
-  }
-
-  /** Ends the connection for bad input: counted by reason, and the client is told why (op 6). */
-  fail(code: string, reason: string): void {
-    this.ctx.metrics.protocolErrors.inc({ reason: code });
-    this.close(reason, Op.DisconnectReply, code);
-  }
-
-  /** Tells the client why (op 6 disconnect, op 21 kick or op 20 reconnect), flushes, and closes. */
-  close(reason: string, op: Op = Op.DisconnectReply, code = 'closed', extra?: Record<string, unknown>): void {
-    if (this.closed) return;
-    this.send(op, 0, reasonBody(code, reason, extra));
-    this.link.end();
-    this.cleanup(code);
-  }
-
-  /** Drops the link now, unsent output included (shutdown). */
-  destroy(reason: string): void {
-    if (this.closed) return;
-    this.link.destroy();
-    this.cleanup(reason);
-  }
-
-  private cleanup(reason: string): void {
-    if (this.closed) return;
-    this.setState(CLOSED);
-    const { metrics, buckets, logic, logger, deadlines, accepts } = this.ctx;
-    deadlines.unwatch(this);
-    accepts.release(this.accepts);
-    this.accepts = AcceptSets.empty;
-    if (this.flags & IP_COUNTED) this.ctx.ipLimits.release(this.clientIp);
-    metrics.connections.dec({ transport: this.link.transport });
-    metrics.closed.inc({ reason });
-    // A channel replaced by a newer one with the same key must not erase that one's session.
-    if ((this.flags & REGISTERED) === 0 || !buckets.remove(this)) return;
-    const { mid, key } = this;
-    this.ctx.resumeGate.disconnect(key, () =>
-      logic.disconnect(mid, key).catch((err: unknown) => {
-        logger.warn({ key, err: (err as Error).message }, 'disconnect not recorded in logic');
-      }),
-    );
   }
 }

@@ -4,6 +4,7 @@
  * and acts once it says `header`, `none` or `error`. Spec:
  * https://www.haproxy.org/download/2.8/doc/proxy-protocol.txt
  */
+import { formatIp } from '@imgate/kcp';
 
 export interface ProxyAddress {
   address: string;
@@ -74,7 +75,7 @@ function parseV2(b: Uint8Array): ProxyParse {
   }
   if (family === 2) {
     if (len < 36) return { kind: 'error', reason: 'PROXY v2: IPv6 addresses need 36 bytes' };
-    return { kind: 'header', version: 2, length, source: { address: ipv6Text(b.subarray(p, p + 16)), port: (b[p + 32] << 8) | b[p + 33] } };
+    return { kind: 'header', version: 2, length, source: { address: formatIp(b.subarray(p, p + 16), 'mapped'), port: (b[p + 32] << 8) | b[p + 33] } };
   }
   if (family === 0 || family === 3) return { kind: 'header', version: 2, length };
   return { kind: 'error', reason: `PROXY v2: address family ${family}` };
@@ -118,29 +119,4 @@ function isIpv6(s: string): boolean {
 
 function isPort(s: string): boolean {
   return /^(0|[1-9]\d{0,4})$/.test(s) && Number(s) <= 65_535;
-}
-
-/** RFC 5952 text: lowercase, the longest run of two or more zero groups as `::`; IPv4-mapped as `::ffff:a.b.c.d`. */
-export function ipv6Text(b: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1]);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }

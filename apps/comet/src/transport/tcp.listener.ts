@@ -6,6 +6,8 @@ import { CometMetrics } from '../comet.metrics';
 import { COMET_CONFIG } from '../comet.tokens';
 import { ConnectionService } from '../connection/connection.service';
 import type { Outbound } from '../push/outbound';
+import { ClientTls } from './client-tls';
+import { listen } from './listen';
 import type { Link } from './link';
 import { ProxyGate } from './proxy-gate';
 import type { ProxyPeer } from './trusted-proxies';
@@ -37,30 +39,52 @@ class TcpLink implements Link {
   }
 }
 
-/** Raw TCP: a byte stream of packets (goim's TCP transport), optionally behind PROXY-protocol proxies. */
+const SOCKET_OPTIONS = { noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 };
+
+/**
+ * Raw TCP: a byte stream of packets (goim's TCP transport), optionally behind PROXY-protocol
+ * proxies; with client TLS configured, the same on a second port inside TLS (COMET_TLS_PORT).
+ * A PROXY header comes before the TLS handshake there, as proxies that pass TLS through send it.
+ */
 @Injectable()
 export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly server: Server;
+  /** TLS over TCP, when configured. */
+  private readonly secureServer: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly gate: ProxyGate;
 
   constructor(
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
     private readonly connections: ConnectionService,
+    private readonly tls: ClientTls,
     metrics: CometMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.gate = new ProxyGate({ ...config.proxy, timeoutMs: config.handshakeTimeoutMs, counter: metrics.proxyHeaders });
-    this.server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 }, (socket) => this.accept(socket));
+    this.server = createServer(SOCKET_OPTIONS, (socket) => this.accept(socket, false));
+    if (tls.enabled) this.secureServer = createServer(SOCKET_OPTIONS, (socket) => this.accept(socket, true));
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, secure: boolean): void {
+    this.track(socket);
+    const peer = ProxyGate.peerOf(socket);
+    if (!secure) {
+      if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, (client, head) => this.open(socket, client, head, false));
+      else this.open(socket, peer, undefined, true);
+      return;
+    }
+    const handshake = (client: ProxyPeer, head: Buffer | undefined) =>
+      this.tls.secure(socket, head, 'tls', this.config.handshakeTimeoutMs, (tls) => this.open(this.track(tls), client, undefined, false));
+    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, handshake);
+    else this.gate.sniff(socket, (head) => handshake(peer, head));
+  }
+
+  private track<S extends Socket>(socket: S): S {
     this.sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
-    const peer = ProxyGate.peerOf(socket);
-    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, (client, head) => this.open(socket, client, head, false));
-    else this.open(socket, peer, undefined, true);
+    return socket;
   }
 
   /** `sniff`: the peer is not a trusted proxy, so a PROXY header as its first bytes is refused. */
@@ -79,16 +103,17 @@ export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.config.tcpPort, this.config.listenHost, () => resolve());
-    });
-    this.logger.info({ host: this.config.listenHost, port: this.config.tcpPort, trustedProxies: this.config.proxy.trusted.length || undefined }, 'TCP listening');
+    const trustedProxies = this.config.proxy.trusted.length || undefined;
+    await listen(this.server, this.config.tcpPort, this.config.listenHost);
+    this.logger.info({ host: this.config.listenHost, port: this.config.tcpPort, trustedProxies }, 'TCP listening');
+    if (!this.secureServer) return;
+    await listen(this.secureServer, this.config.tls!.tlsPort, this.config.listenHost);
+    this.logger.info({ port: this.config.tls!.tlsPort, trustedProxies }, 'TLS over TCP listening');
   }
 
   /** Stops accepting new connections; open ones carry on (drain). */
   stopAccepting(): void {
-    if (this.server.listening) this.server.close();
+    for (const server of [this.server, this.secureServer]) if (server?.listening) server.close();
   }
 
   onApplicationShutdown(): void {
@@ -96,3 +121,4 @@ export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     for (const s of this.sockets) s.destroy();
   }
 }
+

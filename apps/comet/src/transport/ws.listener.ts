@@ -10,7 +10,9 @@ import type { Connection } from '../connection/connection';
 import { ConnectionService } from '../connection/connection.service';
 import { CometMetrics } from '../comet.metrics';
 import type { Outbound } from '../push/outbound';
+import { ClientTls } from './client-tls';
 import type { Link } from './link';
+import { listen } from './listen';
 import { ProxyGate } from './proxy-gate';
 import type { ProxyPeer } from './trusted-proxies';
 
@@ -103,7 +105,8 @@ function header(req: IncomingMessage, name: 'forwarded' | 'x-forwarded-for'): st
  * WebSocket on /sub: binary messages each holding whole packets. With COMET_TRUSTED_PROXIES a
  * plain TCP listener goes first, reads the PROXY header of trusted peers (refusing one from
  * anyone else), and hands the socket to the HTTP server; X-Forwarded-For / Forwarded on the
- * upgrade are believed from trusted peers only.
+ * upgrade are believed from trusted peers only. With client TLS configured, secure WebSocket
+ * (COMET_WSS_PORT) is the same behind a TLS handshake: PROXY header (if any), TLS, then HTTP.
  */
 @Injectable()
 export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -112,12 +115,15 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly gate: ProxyGate;
   /** With trusted proxies: the listening socket in front of the HTTP server. */
   private readonly front: TcpServer | undefined;
+  /** Secure WebSocket, when configured: TLS in front of the same HTTP server. */
+  private readonly secureFront: TcpServer | undefined;
   /** The client address a PROXY header gave for a socket. */
   private readonly viaProxy = new WeakMap<object, ProxyPeer>();
 
   constructor(
     @Inject(COMET_CONFIG) private readonly config: CometConfig,
     private readonly connections: ConnectionService,
+    private readonly tls: ClientTls,
     metrics: CometMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -131,6 +137,7 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
     });
     this.gate = new ProxyGate({ ...config.proxy, timeoutMs: config.handshakeTimeoutMs, counter: metrics.proxyHeaders });
     if (config.proxy.trusted.length) this.front = createTcpServer((socket) => this.screen(socket));
+    if (tls.enabled) this.secureFront = createTcpServer((socket) => this.screenSecure(socket));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/sub') {
@@ -159,6 +166,19 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
+  /** Secure front: the PROXY header first (trusted peers), then TLS, then HTTP inside it. */
+  private screenSecure(socket: Socket): void {
+    socket.on('error', ignore);
+    const peer = ProxyGate.peerOf(socket);
+    const handshake = (client: ProxyPeer, head: Buffer | undefined) =>
+      this.tls.secure(socket, head, 'wss', this.config.handshakeTimeoutMs, (tls) => {
+        if (client !== peer) this.viaProxy.set(tls, client);
+        this.http.emit('connection', tls);
+      });
+    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, handshake);
+    else this.gate.sniff(socket, (head) => handshake(peer, head));
+  }
+
   /** Kept apart from the request handler so no closure that lives with the socket holds the request. */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const peer = this.viaProxy.get(req.socket) ?? ProxyGate.peerOf(req.socket);
@@ -173,18 +193,16 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const listener = this.front ?? this.http;
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      listener.listen(this.config.wsPort, this.config.listenHost, () => resolve());
-    });
+    await listen(this.front ?? this.http, this.config.wsPort, this.config.listenHost);
     this.logger.info({ host: this.config.listenHost, port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
+    if (!this.secureFront) return;
+    await listen(this.secureFront, this.config.tls!.wssPort, this.config.listenHost);
+    this.logger.info({ port: this.config.tls!.wssPort, path: '/sub' }, 'secure WebSocket listening');
   }
 
   /** Stops accepting new connections; open ones carry on (drain). */
   stopAccepting(): void {
-    const listener = this.front ?? this.http;
-    if (listener.listening) listener.close();
+    for (const listener of [this.front ?? this.http, this.secureFront]) if (listener?.listening) listener.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,6 +5,11 @@ import { decodeLogin, encodeLogin, type Login, type LoginRepository } from './lo
  * Key layout (each command touches one key; the hash tag is the user id or the jti):
  *   {prefix}login:{<mid>}  hash   connection key → JSON {s: comet, p: platform, j: jti, i: iat, t: connected ms}
  *   {prefix}jti:{<jti>}    string user id, kept for the token's remaining life (or the session TTL)
+ *
+ * Platform and connect time are also in the connection record (`c:{<key>}`, connections/) on
+ * purpose: the multi-login check needs them for all of a user's connections in one read of one
+ * slot, while the record is read by key alone (a push by key names no user), outlives the
+ * connection for the resume window, and exists for anonymous (mid 0) connections too.
  */
 export class RedisLoginRepository implements LoginRepository {
   constructor(

@@ -25,6 +25,7 @@ redis.call('RPUSH', KEYS[2], ARGV[1]) redis.call('LTRIM', KEYS[2], -tonumber(ARG
  * Key layout (one hash tag per connection key, so every script stays on one Redis Cluster slot):
  *   {prefix}c:{<key>}       hash  the record's fields, `live` 1/0, `resume` = SHA-256 of the resume secret
  *   {prefix}c:{<key>}:held  list  JSON pushes by key held while released
+ * Platform and connect time repeat the user's login record (`login:{<mid>}`, access/): see there why.
  */
 export class RedisConnectionRecordRepository implements ConnectionRecordRepository {
   constructor(

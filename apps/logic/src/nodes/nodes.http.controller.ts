@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RpcError } from '@imgate/common';
+import type { CometNode } from '@imgate/store';
 import { NodesService } from './nodes.service';
 
 function regionOf(q: Record<string, unknown>): string {
@@ -14,9 +15,10 @@ export class NodesController {
   constructor(private readonly nodes: NodesService) {}
 
   @Get(['goim/nodes/weighted', 'goim/nodes/instances'])
-  async weighted(@Query() q: Record<string, unknown>): Promise<{ code: 0; message: ''; data: { nodes: Array<{ id: string; ws: string; tcp: string; weight: number }> } }> {
+  async weighted(@Query() q: Record<string, unknown>): Promise<{ code: 0; message: ''; data: { nodes: Array<Pick<CometNode, 'id' | 'ws' | 'tcp' | 'wss' | 'tls' | 'weight'>> } }> {
     const nodes = await this.nodes.list(regionOf(q));
-    return { code: 0, message: '', data: { nodes: nodes.map(({ id, ws, tcp, weight }) => ({ id, ws, tcp, weight })) } };
+    // wss and tls beside goim's fields: empty when the comet serves no client TLS.
+    return { code: 0, message: '', data: { nodes: nodes.map(({ id, ws, tcp, wss, tls, weight }) => ({ id, ws, tcp, wss, tls, weight })) } };
   }
 
   @Get('v1/nodes')

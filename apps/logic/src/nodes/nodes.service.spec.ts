@@ -4,7 +4,7 @@ import { type CometAnnouncement, MemoryCometRegistry } from '@imgate/store';
 import { NodesService } from './nodes.service';
 
 const node = (id: string, over: Partial<CometAnnouncement> = {}): CometAnnouncement => ({
-  id, grpc: `${id}:3109`, ws: `ws://${id}:3102/sub`, tcp: `${id}:3101`, kcp: '', weight: 10, region: '', connections: 0, draining: false, ...over,
+  id, grpc: `${id}:3109`, ws: `ws://${id}:3102/sub`, tcp: `${id}:3101`, kcp: '', wss: '', tls: '', weight: 10, region: '', connections: 0, draining: false, ...over,
 });
 
 describe('NodesService', () => {

@@ -91,4 +91,30 @@ describe('Line probing and switching in the client', () => {
     assert.deepEqual(drops, []);
     client.close();
   });
+
+  for (const [kind, nodes, expected] of [
+    ['tls', ['tls://a:3104', 'tls://b:3104'], 'tls://b:3104'],
+    ['wss', ['wss://a:3103/sub', 'wss://b:3103/sub'], 'wss://b:3103/sub'],
+  ] as const) {
+    it(`races ${kind}:// comets the same way and names the winner by its ${kind}:// URL`, async () => {
+      const time = new FakeTime();
+      const net = new FakeNetwork();
+      const client = new ImgateClient({ nodes: [...nodes], mid: 7, clock: time, timers: time, watchNetwork: false, lines: OPTS, transports: { [kind]: net.factory } });
+      const probed: string[] = [];
+      client.on('linesProbed', (e) => probed.push(e.chosen));
+      const started = client.connect();
+      await time.advance(0);
+      assert.deepEqual(net.links.map((l) => l.address), nodes.map((n) => (kind === 'tls' ? n.slice('tls://'.length) : n)));
+      const [a, b] = net.links;
+      a.open();
+      b.open();
+      b.reply(Op.HeartbeatReply, b.lastSent(Op.Heartbeat).seq);
+      await time.advance(0);
+      assert.equal(a.closed, true);
+      b.acceptAuth();
+      assert.equal((await started).node, expected);
+      assert.deepEqual(probed, [expected]);
+      client.close();
+    });
+  }
 });

@@ -7,6 +7,9 @@ export interface Node {
   'tcp'?: (string);
   'weight'?: (number);
   'connections'?: (number);
+  'wss'?: (string);
+  'tls'?: (string);
+  'kcp'?: (string);
 }
 
 export interface Node__Output {
@@ -15,4 +18,7 @@ export interface Node__Output {
   'tcp': (string);
   'weight': (number);
   'connections': (number);
+  'wss': (string);
+  'tls': (string);
+  'kcp': (string);
 }
