@@ -374,7 +374,7 @@ describe('docker-compose.tls.yml (client TLS over docker-compose.yml)', () => {
   let config: Obj;
   before(() => {
     const envFile = join(testOutputDir('deploy'), 'compose-tls.env');
-    writeFileSync(envFile, [`IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}`, `IMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}`, `IMGATE_TLS_CERT_FILE=${TLS_STAND_IN.cert}`, `IMGATE_TLS_KEY_FILE=${TLS_STAND_IN.key}`, ''].join('\n'));
+    writeFileSync(envFile, [`IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}`, `IMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}`, `IMGATE_JWT_SECRET=${JWT_SECRET}`, `IMGATE_TLS_CERT_FILE=${TLS_STAND_IN.cert}`, `IMGATE_TLS_KEY_FILE=${TLS_STAND_IN.key}`, ''].join('\n'));
     config = composeConfig(envFile, files);
   });
 
@@ -407,7 +407,7 @@ describe('docker-compose.tls.yml (client TLS over docker-compose.yml)', () => {
 
   it('refuses to render without the certificate files, naming the setting; plain docker-compose.yml runs without TLS', () => {
     const envFile = join(testOutputDir('deploy'), 'compose-tls-missing.env');
-    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\n`);
+    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\nIMGATE_JWT_SECRET=${JWT_SECRET}\n`);
     const r = compose(envFile, files);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /IMGATE_TLS_(CERT|KEY)_FILE/);
@@ -564,7 +564,9 @@ describe('k8s/base', () => {
   it('holds every object the cluster needs, all in the namespace', () => {
     const ns = nameOf(byKind('Namespace')[0] ?? assert.fail('no Namespace'));
     for (const o of objects.filter((x) => !CLUSTER_SCOPED.has(String(x.kind)))) assert.equal(dig(o, 'metadata', 'namespace'), ns, `${String(o.kind)} ${nameOf(o)} is outside ${ns}`);
-    assert.ok(byKind('ConfigMap').length > 0 && byKind('Secret').length > 0);
+    // Every Secret (keys, JWT secret, TLS pair) is created outside the manifests: none is rendered.
+    assert.ok(byKind('ConfigMap').length > 0);
+    assert.equal(byKind('Secret').length, 0, 'no Secret (and so no secret value) in the manifests');
     assert.equal(roleWorkload('logic').kind, 'Deployment');
     assert.equal(roleWorkload('job').kind, 'Deployment');
     assert.ok(['Deployment', 'StatefulSet'].includes(String(roleWorkload('comet').kind)));
