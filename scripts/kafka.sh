@@ -14,6 +14,11 @@
 #      IMGATE_STATE (/tmp/imgate-services), IMGATE_CACHE (~/.cache/imgate),
 #      KAFKA_HEAP_OPTS (-Xms256m -Xmx512m), KAFKA_START_TIMEOUT (90 s),
 #      KAFKA_STOP_TIMEOUT (30 s).
+#      KAFKA_SASL_SSL_PORT + KAFKA_SSL_KEYSTORE_PEM + KAFKA_SASL_USERS: a second
+#      listener, SASL over TLS (for the store-TLS tests): the PEM file holds the
+#      broker's PKCS#8 key and certificate; KAFKA_SASL_USERS is "name:password,..."
+#      and each user may log in with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+#      The PLAINTEXT listener stays (readiness check, inter-broker).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +39,8 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 # Any valid 16-byte base64url id will do; fixed so runs are reproducible.
 CLUSTER_ID=aW1nYXRlLWthZmthLTAwMQ
+SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-}"
+SASL_USERS="${KAFKA_SASL_USERS:-}"
 
 say() { echo "kafka: $*"; }
 die() { echo "kafka: error: $*" >&2; exit 1; }
@@ -96,14 +103,20 @@ ensure_libs() {
 }
 
 write_config() {
+  local listeners="PLAINTEXT://$HOST:$PORT" advertised="PLAINTEXT://$HOST:$PORT" protocols="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  if [[ -n $SASL_SSL_PORT ]]; then
+    listeners+=",SASL_SSL://$HOST:$SASL_SSL_PORT"
+    advertised+=",SASL_SSL://$HOST:$SASL_SSL_PORT"
+    protocols+=",SASL_SSL:SASL_SSL"
+  fi
   cat >"$PROPS" <<EOF
 # Written by scripts/kafka.sh: one KRaft node, broker and controller, for tests.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=$listeners,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=$advertised
+listener.security.protocol.map=$protocols
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$DATADIR
@@ -131,6 +144,7 @@ log.retention.ms=3600000
 log.retention.bytes=67108864
 log.retention.check.interval.ms=60000
 EOF
+  if [[ -n $SASL_SSL_PORT ]]; then write_sasl_ssl_config; fi
   cat >"$LOG4J" <<EOF
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.RollingFileAppender
@@ -143,6 +157,36 @@ log4j.logger.kafka.request.logger=WARN
 log4j.logger.state.change.logger=WARN
 log4j.logger.kafka.log.LogCleaner=WARN
 EOF
+}
+
+# The SASL_SSL listener: TLS from a PEM keystore, PLAIN users in the JAAS line, SCRAM users in the
+# cluster metadata (added at format time, see scram_args).
+write_sasl_ssl_config() {
+  [[ -r ${KAFKA_SSL_KEYSTORE_PEM:-} ]] || die "KAFKA_SASL_SSL_PORT needs KAFKA_SSL_KEYSTORE_PEM (a readable PEM key + certificate)"
+  [[ -n $SASL_USERS ]] || die "KAFKA_SASL_SSL_PORT needs KAFKA_SASL_USERS (name:password,...)"
+  local plain="" pair
+  for pair in ${SASL_USERS//,/ }; do plain+=" user_${pair%%:*}=\"${pair#*:}\""; done
+  cat >>"$PROPS" <<EOF
+
+# SASL over TLS (KAFKA_SASL_SSL_PORT)
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$KAFKA_SSL_KEYSTORE_PEM
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+}
+
+# StorageTool arguments that store each KAFKA_SASL_USERS user's SCRAM credentials.
+scram_args() {
+  local pair mech
+  [[ -n $SASL_SSL_PORT && -n $SASL_USERS ]] || return 0
+  for pair in ${SASL_USERS//,/ }; do
+    for mech in SCRAM-SHA-256 SCRAM-SHA-512; do
+      printf '%s\n' --add-scram "$mech=[name=${pair%%:*},password=${pair#*:}]"
+    done
+  done
 }
 
 log_tail() {
@@ -194,7 +238,9 @@ up() {
   mkdir -p "$DATADIR" "$LOGDIR"
   write_config
   local cp="$LIBS/*" log4j="-Dlog4j.configuration=file:$LOG4J"
-  if ! java -cp "$cp" kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$PROPS" \
+  local scram=()
+  mapfile -t scram < <(scram_args)
+  if ! java -cp "$cp" kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$PROPS" "${scram[@]}" \
     </dev/null >"$LOGDIR/format.out" 2>&1; then
     cat "$LOGDIR/format.out" >&2
     die "kafka-storage format failed"

@@ -1,10 +1,11 @@
 // The whole test suite: lint, build, unit specs, then end-to-end tests against real Redis and Kafka
 // (started by scripts/services.sh when not already running, stopped again at the end).
-// Usage: node scripts/test.mjs [--unit | --e2e] [--no-lint] [name-filter ...]
+// Usage: node scripts/test.mjs [--unit | --e2e] [--no-lint] [--redis-cluster] [name-filter ...]
 //
 // On a Redis Cluster: REDIS_CLUSTER_NODES=127.0.0.1:7000,... runs the end-to-end tests against that
-// cluster; IMGATE_TEST_REDIS_CLUSTER=1 starts the local one (scripts/redis-cluster.sh up, left
-// running) and sets REDIS_CLUSTER_NODES itself.
+// cluster; --redis-cluster (or IMGATE_TEST_REDIS_CLUSTER=1; `npm run test:cluster`) starts the local
+// one (scripts/redis-cluster.sh up on REDIS_CLUSTER_PORT, default 7000-7005, left running) and sets
+// REDIS_CLUSTER_NODES itself.
 //
 // The last line counts passed, failed and skipped tests. Under CI a skipped test fails the run
 // unless scripts/skip-allowlist.json names it with the reason it may skip there.
@@ -105,7 +106,7 @@ try {
       }
       sh('bash', ['scripts/services.sh', 'up']);
       servicesUp = !before;
-      if (process.env.IMGATE_TEST_REDIS_CLUSTER === '1' && !process.env.REDIS_CLUSTER_NODES) {
+      if ((args.includes('--redis-cluster') || process.env.IMGATE_TEST_REDIS_CLUSTER === '1') && !process.env.REDIS_CLUSTER_NODES) {
         sh('bash', ['scripts/redis-cluster.sh', 'up']);
         process.env.REDIS_CLUSTER_NODES = execFileSync('bash', ['scripts/redis-cluster.sh', 'nodes'], { cwd: root, encoding: 'utf8' }).trim();
       }

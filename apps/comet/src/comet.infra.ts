@@ -16,7 +16,7 @@ export interface CometInfra extends RoleInfra {
  */
 export function redisCometInfra(config: CometConfig, logger: Logger, clock: Clock): CometInfra {
   const { infra } = config;
-  const redis = createRedis(infra.redisUrl, logger);
+  const redis = createRedis(infra.redisUrl, logger, infra.redisTls);
   const status = new DependencyStatus('redis', clock, logger, config.redisGraceMs);
   return {
     registry: new RedisCometRegistry(redis, infra.redisPrefix, infra.registryTtlMs, clock),

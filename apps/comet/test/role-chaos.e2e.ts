@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { createRedis, type RedisClient } from '@imgate/store';
+import { createRedis, deleteKeys, type RedisClient, scanKeys } from '@imgate/store';
 import { chaosClients, type ChaosClient, lostCount, printFaultTable, PushTraffic, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,6 +19,8 @@ describe('role chaos: logic restart and a SIGKILLed comet under traffic', () => 
   let env: Record<string, string>;
   let redis: RedisClient;
   const clients: ChaosClient[] = [];
+  // Stopped in after() too: a test that fails mid-way would leave it pushing and the file running to its timeout.
+  let flow: PushTraffic | undefined;
 
   before(async () => {
     env = testClusterEnv('role-chaos', { REGISTRY_TTL_MS: String(REGISTRY_TTL_MS), LOGIC_SWEEP_MS: String(SWEEP_MS) }).env;
@@ -27,11 +29,16 @@ describe('role chaos: logic restart and a SIGKILLed comet under traffic', () => 
     await redis.connect();
   });
   after(async () => {
+    await flow?.stop();
     clients.forEach((c) => c.client.close());
     await roles?.stop();
-    const keys = await redis.keys(`${env.REDIS_PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    try {
+      // Per master and per key: on a Redis Cluster KEYS sees one node and a multi-key DEL is CROSSSLOT.
+      await deleteKeys(redis, await scanKeys(redis, `${env.REDIS_PREFIX}*`));
+    } finally {
+      // Else a failed cleanup leaves the client open and the file running to its 240 s timeout.
+      redis.disconnect();
+    }
   });
 
   it('loses nothing accepted, moves the dead comet\'s clients, and sweeps its sessions', async () => {
@@ -46,6 +53,7 @@ describe('role chaos: logic restart and a SIGKILLed comet under traffic', () => 
     clients.push(...onA, ...onB);
     await Promise.all(clients.map((c) => c.client.connect()));
     const traffic = new PushTraffic(() => logic.url, `/goim/push/mids?operation=1000&mids=${clients.map((c) => c.mid).join(',')}`, 'role-chaos');
+    flow = traffic;
     traffic.start(50);
     await sleep(2_000);
 

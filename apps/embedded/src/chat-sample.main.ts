@@ -1,4 +1,5 @@
 import { ConfigError, createLogger, Env, onShutdownSignals } from '@imgate/common';
+import { kafkaSecurityOptions } from '@imgate/queue';
 import { ImgateGrpcClient, UpstreamConsumer } from '@imgate/server-client';
 import { ChatSample } from './chat-sample';
 import { loadChatSampleConfig } from './embedded.config';
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const grpc = new ImgateGrpcClient({ target: config.logicTarget, apiKey: config.apiKey || undefined });
   const chat = new ChatSample(grpc, logger);
   const consumer = new UpstreamConsumer(
-    { brokers: config.infra.kafkaBrokers, topic: config.infra.upstreamTopic, groupId: config.groupId, clientId: config.infra.kafkaClientId },
+    { brokers: config.infra.kafkaBrokers, topic: config.infra.upstreamTopic, groupId: config.groupId, clientId: config.infra.kafkaClientId, ...kafkaSecurityOptions(config.infra.kafkaSecurity) },
     (err, offset) => logger.warn({ offset, err: err.message }, 'chat sample: undecodable upstream record skipped'),
   );
   await consumer.run((m) => chat.handle(m));

@@ -12,11 +12,12 @@ export interface JobInfra extends RoleInfra {
 
 export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clock): JobInfra {
   const { infra } = config;
-  const redis = createRedis(infra.redisUrl, logger);
+  const redis = createRedis(infra.redisUrl, logger, infra.redisTls);
   const redisStatus = new DependencyStatus('redis', clock, logger);
   const consumer = new KafkaConsumer(
     {
       brokers: infra.kafkaBrokers,
+      security: infra.kafkaSecurity,
       clientId: `${infra.kafkaClientId}-job`,
       topics: [infra.pushTopic],
       partitions: infra.kafkaPartitions,
@@ -41,7 +42,7 @@ export function redisKafkaJobInfra(config: JobConfig, logger: Logger, clock: Clo
       redis.disconnect();
     },
     async ready() {
-      return { redis: redisStatus.state(), kafka: consumer.running ? true : { ok: false, reason: 'not a member of the consumer group (kafka unreachable, or joining)' } };
+      return { redis: redisStatus.state(), kafka: consumer.running ? true : { ok: false, reason: consumer.lastError ?? 'not a member of the consumer group (kafka unreachable, or joining)' } };
     },
   };
 }

@@ -62,11 +62,11 @@ function ackSettings(history: StreamSettings): AckSettings {
  */
 export function redisKafkaInfra(config: LogicConfig, logger: Logger, clock: Clock): LogicInfra {
   const { infra } = config;
-  const redis = createRedis(infra.redisUrl, logger);
+  const redis = createRedis(infra.redisUrl, logger, infra.redisTls);
   const redisStatus = new DependencyStatus('redis', clock, logger);
   const kafkaStatus = new DependencyStatus('kafka', clock, logger);
   const producer = new KafkaProducer(
-    { brokers: infra.kafkaBrokers, clientId: `${infra.kafkaClientId}-logic`, topics: [infra.pushTopic, infra.upstreamTopic], partitions: infra.kafkaPartitions },
+    { brokers: infra.kafkaBrokers, security: infra.kafkaSecurity, clientId: `${infra.kafkaClientId}-logic`, topics: [infra.pushTopic, infra.upstreamTopic], partitions: infra.kafkaPartitions },
     { maxQueued: config.pushQueueMax, timeoutMs: config.pushTimeoutMs },
     kafkaStatus,
     logger,

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { Op } from '@imgate/protocol';
 import { createRedis, deleteKeys, type RedisClient, scanKeys } from '@imgate/store';
 import {
-  apiHeaders, bodyText, type Cluster, ensureRedisCluster, masterReplicaPairs, post, ProtoClient, redisCli, signHs256, startCluster, waitFor,
+  apiHeaders, bodyText, type Cluster, ensureRedisCluster, masterReplicaPairs, post, ProtoClient, redisCli, redisClusterPort, signHs256, startCluster, waitFor,
 } from '@imgate/testing';
 
 const REPORT_MS = 500;
@@ -16,8 +16,10 @@ describe('Redis Cluster: every role on a 3+3 cluster', () => {
   let cluster: Cluster;
   let redis: RedisClient;
   let url: string;
+  let seed: number;
   before(async () => {
     url = ensureRedisCluster();
+    seed = redisClusterPort();
     cluster = await startCluster({ name: 'redis-cluster', comets: 2, env: { REDIS_URL: url, COMET_ONLINE_REPORT_MS: String(REPORT_MS), LOGIC_ONLINE_REFRESH_MS: '200' } });
     redis = createRedis(url, pino({ level: 'silent' }));
     await redis.connect();
@@ -83,7 +85,7 @@ describe('Redis Cluster: every role on a 3+3 cluster', () => {
     assert.equal(total.data.conn_count, 4);
 
     // The run's keys really are spread over the cluster, not on one node.
-    const holding = masterReplicaPairs(7000).filter(({ master }) => Number(redisCli(master, 'EVAL', `return #redis.call('KEYS', ARGV[1])`, '0', `${cluster.env.REDIS_PREFIX}*`).trim()) > 0);
+    const holding = masterReplicaPairs(seed).filter(({ master }) => Number(redisCli(master, 'EVAL', `return #redis.call('KEYS', ARGV[1])`, '0', `${cluster.env.REDIS_PREFIX}*`).trim()) > 0);
     assert.ok(holding.length >= 2, `keys on ${holding.length} masters`);
     for (const { c } of clients) c.close();
     back.close();
@@ -150,7 +152,7 @@ describe('Redis Cluster: every role on a 3+3 cluster', () => {
 
   it('every master fails over in turn (CLUSTER FAILOVER on its replica) while pushes flow: 0 lost with reliable delivery', async () => {
     const r = await underFlow(4201, async () => {
-      const pairs = masterReplicaPairs(7000);
+      const pairs = masterReplicaPairs(seed);
       assert.equal(pairs.length, 3, JSON.stringify(pairs));
       // Every master in turn: each user's stream, session and ack keys live on one of them.
       for (const { replica } of pairs) {
@@ -166,7 +168,7 @@ describe('Redis Cluster: every role on a 3+3 cluster', () => {
 
   it('a master is SIGKILLed while pushes flow: its replica takes over, nothing accepted is lost, the node rejoins', async () => {
     const r = await underFlow(4401, async () => {
-      const [{ master, replica }] = masterReplicaPairs(7000);
+      const [{ master, replica }] = masterReplicaPairs(seed);
       const pid = Number(/process_id:(\d+)/.exec(redisCli(master, 'INFO', 'server'))?.[1]);
       assert.ok(pid > 0);
       process.kill(pid, 'SIGKILL');

@@ -7,21 +7,28 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
 import { systemClock } from '@imgate/common';
-import { createRedis, type RedisClient } from '@imgate/store';
+import { createRedis, deleteKeys, type RedisClient, scanKeys } from '@imgate/store';
+import { testRedisUrl } from '@imgate/testing';
 import { MemorySessionRepository } from '../src/session/memory-session.repository';
 import { RedisSessionRepository } from '../src/session/redis-session.repository';
 import type { SessionRepository } from '../src/session/session.repository';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The suite's Redis: a Redis Cluster when REDIS_CLUSTER_NODES is set, where the scripts must keep to one slot.
+const REDIS_URL = testRedisUrl();
 const PREFIX = `t:session-store-${randomBytes(4).toString('hex')}:`;
 const TTL = 60;
 
 const clients: RedisClient[] = [];
 after(async () => {
-  for (const r of clients) {
-    const keys = await r.keys(`${PREFIX}*`);
-    if (keys.length) await r.del(...keys);
-    r.disconnect();
+  // A failed cleanup must still disconnect, or the open client keeps the file alive to its timeout.
+  try {
+    for (const r of clients) {
+      // Per master and per key: on a cluster KEYS sees one node and a multi-key DEL is CROSSSLOT.
+      await deleteKeys(r, await scanKeys(r, `${PREFIX}*`));
+      assert.deepEqual(await scanKeys(r, `${PREFIX}*`), [], 'keys of this file left on some node');
+    }
+  } finally {
+    clients.forEach((r) => r.disconnect());
   }
 });
 

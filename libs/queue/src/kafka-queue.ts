@@ -1,5 +1,6 @@
-import { type Consumer, type Kafka as KafkaClient, Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from '@imgate/common';
+import type { ConnectionOptions } from 'node:tls';
+import { type Consumer, type Kafka as KafkaClient, Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import { type KafkaSecurity, type Logger, tlsConnectOptions } from '@imgate/common';
 import type { ConsumedRecord, QueueConsumer } from './queue';
 
 export interface KafkaSettings {
@@ -8,6 +9,18 @@ export interface KafkaSettings {
   /** Topics the producer makes sure exist at start, with this many partitions. */
   topics: string[];
   partitions: number;
+  /** TLS and SASL towards the brokers (InfraConfig.kafkaSecurity); absent: plaintext. */
+  security?: KafkaSecurity;
+}
+
+/** kafkajs' `ssl` and `sasl` from the validated settings. */
+export function kafkaSecurityOptions(security: KafkaSecurity | undefined): { ssl?: ConnectionOptions; sasl?: SASLOptions } {
+  const tls = security?.tls;
+  const sasl = security?.sasl;
+  return {
+    ...(tls ? { ssl: tlsConnectOptions(tls) } : {}),
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+  };
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
@@ -15,6 +28,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClien
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...kafkaSecurityOptions(settings.security),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
@@ -59,6 +73,7 @@ export interface KafkaConsumerSettings extends KafkaSettings {
 export class KafkaConsumer implements QueueConsumer {
   private readonly consumer: Consumer;
   private member = false;
+  private failure?: string;
   private lagListener?: (partition: number, lag: number) => void;
 
   onLag(listener: (partition: number, lag: number) => void): void {
@@ -78,11 +93,13 @@ export class KafkaConsumer implements QueueConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.member = true;
+      this.failure = undefined;
       this.logger.info({ groupId: settings.groupId }, 'joined consumer group');
     });
     this.consumer.on(this.consumer.events.STOP, () => (this.member = false));
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       this.member = false;
+      this.failure = String(e.payload.error);
       this.logger.error({ err: String(e.payload.error) }, 'consumer crashed; kafkajs restarts it');
     });
   }
@@ -91,7 +108,21 @@ export class KafkaConsumer implements QueueConsumer {
     return this.member;
   }
 
+  /** Why the last start or run failed (e.g. a refused SASL login), for readiness; cleared on joining. */
+  get lastError(): string | undefined {
+    return this.failure;
+  }
+
   async start(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void> {
+    try {
+      await this.run(handler);
+    } catch (err) {
+      this.failure = (err as Error).message;
+      throw err;
+    }
+  }
+
+  private async run(handler: (records: ConsumedRecord[]) => Promise<void>): Promise<void> {
     await ensureTopics(
       createKafka(this.settings, this.logger),
       [this.settings.topic],

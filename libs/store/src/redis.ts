@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { type Logger, parseRedisTarget, redactRedisUrl } from '@imgate/common';
+import { type Logger, parseRedisTarget, redactRedisUrl, type RedisTls, tlsConnectOptions } from '@imgate/common';
 import { slotSafePipeline } from './slot-safe-pipeline';
 
 /** One server or a Redis Cluster: the same commands; multi-key commands and scripts stay in one slot. */
@@ -11,13 +11,15 @@ const RETRY = (attempt: number) => Math.min(attempt * 200, 2_000);
  * One client per process; commands fail fast while Redis is down instead of queueing forever.
  * `redis+cluster://host:port,…` (REDIS_CLUSTER_NODES) gives ioredis' Cluster client, whose
  * `pipeline()` is replaced by one that splits across nodes (see slot-safe-pipeline.ts).
+ * A `rediss` URL connects over TLS, verifying the server against `tls.ca` (else the system CAs).
  */
-export function createRedis(url: string, logger: Logger): RedisClient {
+export function createRedis(url: string, logger: Logger, tls?: RedisTls): RedisClient {
   const target = parseRedisTarget(url);
   const common = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
   let client: RedisClient;
   if (target.kind === 'single') {
-    client = new Redis(url, { ...common, retryStrategy: RETRY });
+    // ioredis turns `rediss://` into `tls: true` only when no tls options are given.
+    client = new Redis(url, { ...common, retryStrategy: RETRY, ...(url.startsWith('rediss:') ? { tls: tlsConnectOptions(tls) } : {}) });
   } else {
     const cluster = new Cluster(target.nodes, {
       lazyConnect: true,
@@ -37,7 +39,8 @@ export function createRedis(url: string, logger: Logger): RedisClient {
         ...common,
         username: target.username,
         password: target.password,
-        tls: target.tls ? {} : undefined,
+        // Every node found through CLUSTER SLOTS is dialled with these too (its tls-port with tls-cluster yes).
+        tls: target.tls ? tlsConnectOptions(tls) : undefined,
       },
     });
     cluster.on('+node', (node: Redis) => logger.debug({ node: `${node.options.host}:${node.options.port}` }, 'redis cluster node added'));

@@ -18,3 +18,4 @@ export * from './chaos';
 export * from './udp-nat';
 export * from './pusher';
 export * from './haproxy';
+export * from './tls-redis';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A PEM certificate and its private key, as file paths. */
@@ -41,6 +41,16 @@ export interface TestPki {
 /** The URI SAN that names an imgate role in its certificate (docs/security.md, "Trust between roles"). */
 export function roleUri(role: 'logic' | 'job' | 'comet', id?: string): string {
   return id ? `imgate://${role}/${id}` : `imgate://${role}`;
+}
+
+/**
+ * One PEM file with the key (as PKCS#8, the only form Kafka's PEM keystore reads) and the
+ * certificate: what a Kafka broker takes as `ssl.keystore.type=PEM`.
+ */
+export function pemKeystore(pair: CertPair, out: string): string {
+  const pkcs8 = execFileSync('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', pair.key], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(out, Buffer.concat([pkcs8, readFileSync(pair.cert)]), { mode: 0o600 });
+  return out;
 }
 
 function openssl(args: string[]): void {

@@ -4,12 +4,13 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type CertPair, pemKeystore } from './pki';
 import { freePorts } from './ports';
 import { repoRoot } from './processes';
 
 const run = promisify(execFile);
 
-function notePid(pid: number | undefined): void {
+export function notePid(pid: number | undefined): void {
   // The test runner reaps whatever a crashed test left running, by these pids only.
   if (process.env.IMGATE_TEST_PIDS && pid) appendFileSync(process.env.IMGATE_TEST_PIDS, `${pid}\n`);
 }
@@ -63,6 +64,13 @@ export class PrivateRedis {
   }
 }
 
+/** A second listener, SASL over TLS: the broker's certificate (PEM, from makeTestPki) and its users. */
+export interface KafkaSaslSslOptions {
+  server: CertPair;
+  /** name → password; each may log in with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
+  users: Record<string, string>;
+}
+
 /**
  * A single-node KRaft Kafka of the test's own (scripts/kafka.sh with private ports and state):
  * `stop()`/`start()` restart the broker on its data. ~15 s to start and ~400 MB, so one per file.
@@ -72,17 +80,33 @@ export class PrivateKafka {
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly state: string,
+    /** The SASL_SSL listener's port, when asked for. */
+    readonly saslSslPort?: number,
   ) {}
 
   /** Reserves ports and a state dir; `up()` formats and starts the broker. */
-  static async create(): Promise<PrivateKafka> {
-    const [port, controller] = await freePorts(2);
+  static async create(opts: { saslSsl?: KafkaSaslSslOptions } = {}): Promise<PrivateKafka> {
+    const [port, controller, saslSsl] = await freePorts(3);
     const state = mkdtempSync(join(tmpdir(), 'imgate-kafka-'));
-    return new PrivateKafka(port, { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller), IMGATE_STATE: state, KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m' }, state);
+    const env: Record<string, string> = { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller), IMGATE_STATE: state, KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m' };
+    if (!opts.saslSsl) return new PrivateKafka(port, env, state);
+    Object.assign(env, {
+      KAFKA_SASL_SSL_PORT: String(saslSsl),
+      KAFKA_SSL_KEYSTORE_PEM: pemKeystore(opts.saslSsl.server, join(state, 'keystore.pem')),
+      KAFKA_SASL_USERS: Object.entries(opts.saslSsl.users).map(([u, p]) => `${u}:${p}`).join(','),
+    });
+    return new PrivateKafka(port, env, state, saslSsl);
   }
 
+  /** The PLAINTEXT listener. */
   get brokers(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The SASL_SSL listener (create({ saslSsl })). */
+  get saslSslBrokers(): string {
+    if (!this.saslSslPort) throw new Error('this broker has no SASL_SSL listener');
+    return `127.0.0.1:${this.saslSslPort}`;
   }
 
   private async script(cmd: 'up' | 'down' | 'stop' | 'start'): Promise<void> {

@@ -22,6 +22,14 @@ export function ensureRedisCluster(): string {
   return `redis+cluster://${script('nodes').trim()}`;
 }
 
+/**
+ * The port of the local cluster's first node (REDIS_CLUSTER_PORT, 7000 by default), where a test
+ * reads CLUSTER NODES: a run on other ports must never reach (or fail over) a cluster on 7000.
+ */
+export function redisClusterPort(): number {
+  return Number(script('nodes').trim().split(',')[0].split(':').at(-1));
+}
+
 export function redisCli(port: number, ...args: string[]): string {
   return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', timeout: 10_000 });
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { ChannelCredentials, type ChannelOptions, ServerCredentials } from '@grpc/grpc-js';
 import { ConfigError, type Env } from '../env';
+import { pemSetting } from '../file-settings';
 
 /** A role's gRPC TLS material (PEM), from `<ROLE>_GRPC_TLS_CERT/KEY/CA`. */
 export interface GrpcTls {
@@ -11,18 +11,6 @@ export interface GrpcTls {
   serverName?: string;
 }
 
-function pem(env: Env, name: string, marker: RegExp): Buffer {
-  const path = env.optional(name) ?? '';
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(name, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: ${path})`);
-  }
-  if (!marker.test(data.toString('latin1'))) throw new ConfigError(name, `must be a PEM file (${path} has no ${marker.source})`);
-  return data;
-}
-
 /** `<prefix>_GRPC_TLS_CERT`, `_KEY` and `_CA` (file paths): all three, or none for plaintext gRPC. */
 export function loadGrpcTls(env: Env, prefix: string): GrpcTls | undefined {
   const names = ['CERT', 'KEY', 'CA'].map((n) => `${prefix}_GRPC_TLS_${n}`);
@@ -30,9 +18,9 @@ export function loadGrpcTls(env: Env, prefix: string): GrpcTls | undefined {
   if (set.length === 0) return undefined;
   if (set.length < 3) throw new ConfigError(names.find((n) => !set.includes(n)) ?? names[0], `must be set too: ${names.join(', ')} go together (mTLS between roles)`);
   return {
-    cert: pem(env, names[0], /-----BEGIN CERTIFICATE-----/),
-    key: pem(env, names[1], /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
-    ca: pem(env, names[2], /-----BEGIN CERTIFICATE-----/),
+    cert: pemSetting(env, names[0], 'certificate'),
+    key: pemSetting(env, names[1], 'key'),
+    ca: pemSetting(env, names[2], 'certificate'),
     serverName: env.optional(`${prefix}_GRPC_TLS_SERVER_NAME`),
   };
 }
