@@ -1,8 +1,13 @@
 # One image for every imgate role; the command picks the role:
 #   docker run imgate:local                                   # embedded default (all roles, in-memory)
 #   docker run imgate:local dist/apps/comet/src/main.js       # comet (likewise logic, job)
-# Without LOGIC_API_KEYS the embedded default's push API listens on the container's 127.0.0.1 only:
+# The default command never serves dev auth beyond the container: the embedded default trusts the
+# client's mid (dev auth) only on loopback, so its client listeners bind the container's 127.0.0.1.
+# To take clients from outside, give it real tokens (the listeners then bind 0.0.0.0):
+#   docker run -e LOGIC_AUTH_MODE=jwt -e LOGIC_JWT_SECRET="$(openssl rand -hex 32)" -p 3101:3101 -p 3102:3102 ...
+# Without LOGIC_API_KEYS its push API listens on the container's 127.0.0.1 only:
 #   docker run -e LOGIC_API_KEYS="$(openssl rand -hex 32)" -p 3111:3111 ... to push from outside.
+# The roles themselves refuse dev auth unless LOGIC_AUTH_MODE=dev comes with IMGATE_ALLOW_DEV_AUTH=1.
 # No HEALTHCHECK: compose and Kubernetes probe /health/live and /health/ready over HTTP.
 
 ARG NODE_IMAGE=node:20-bookworm-slim

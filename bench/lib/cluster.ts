@@ -54,6 +54,7 @@ export async function startBenchCluster(opts: { logDir: string; profileDir: stri
     KAFKA_PARTITIONS: '4',
     // Dev auth trusts the mid in the auth body: the bench measures the gateway, not JWT checks.
     LOGIC_AUTH_MODE: 'dev',
+    IMGATE_ALLOW_DEV_AUTH: '1',
     // The push API needs a key (senders send it) and the roles prove membership with the cluster secret.
     LOGIC_API_KEYS: TEST_API_KEY,
     CLUSTER_SECRET: TEST_CLUSTER_SECRET,

@@ -42,4 +42,16 @@ describe('comet config', () => {
     // Without CLUSTER_SECRET, certificates or CLUSTER_AUTH=none a comet does not start: anyone could call it.
     assert.throws(() => loadCometConfig(new Env({}), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'CLUSTER_SECRET');
   });
+
+  it('binds the client listeners to COMET_LISTEN_HOST, and to loopback only under the embedded default’s dev auth', () => {
+    assert.equal(loadCometConfig(new Env({ CLUSTER_AUTH: 'none' }), 'box').listenHost, '0.0.0.0');
+    assert.equal(loadCometConfig(new Env({ CLUSTER_AUTH: 'none', COMET_LISTEN_HOST: '10.0.0.7' }), 'box').listenHost, '10.0.0.7');
+    const embedded = { drainTimeoutMs: 2_000, clusterSecret: 'in-process', loopbackOnly: true };
+    assert.equal(loadCometConfig(new Env({}), 'box', embedded).listenHost, '127.0.0.1');
+    assert.throws(
+      () => loadCometConfig(new Env({ COMET_LISTEN_HOST: '0.0.0.0' }), 'box', embedded),
+      (e: unknown) => e instanceof ConfigError && /^invalid configuration: COMET_LISTEN_HOST must be a loopback address while the embedded default runs dev auth/.test(e.message),
+    );
+    assert.throws(() => loadCometConfig(new Env({ CLUSTER_AUTH: 'none', COMET_LISTEN_HOST: '::' }), 'box'), (e: unknown) => e instanceof ConfigError && e.variable === 'COMET_LISTEN_HOST');
+  });
 });

@@ -14,6 +14,8 @@ export interface CometConfig {
   publicHost: string;
   /** Ports clients are given, when a proxy or port mapping differs from the listen ports. */
   publicPorts: { tcp: number; ws: number; kcp: number };
+  /** IPv4 address the client listeners (TCP, WebSocket, KCP) bind: 0.0.0.0, or loopback under the embedded default's dev auth. */
+  listenHost: string;
   tcpPort: number;
   wsPort: number;
   grpcPort: number;
@@ -160,7 +162,19 @@ function loadTls(env: Env, plainPorts: Record<string, number>): CometTlsConfig |
   };
 }
 
-export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number; clusterSecret?: string } = { drainTimeoutMs: 30_000 }): CometConfig {
+/** Loopback addresses: what the client listeners are held to while clients are not authenticated (dev auth). */
+const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * `loopbackOnly`: the embedded default runs dev auth (clients name their own user id), so nothing
+ * beyond this host may reach the client listeners.
+ */
+export function loadCometConfig(env: Env, hostname: string, defaults: { drainTimeoutMs: number; clusterSecret?: string; loopbackOnly?: boolean } = { drainTimeoutMs: 30_000 }): CometConfig {
+  // IPv4 only: the KCP socket is udp4.
+  const listenHost = env.str('COMET_LISTEN_HOST', defaults.loopbackOnly ? '127.0.0.1' : '0.0.0.0', /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/);
+  if (defaults.loopbackOnly && !LOOPBACK.test(listenHost)) {
+    throw new ConfigError('COMET_LISTEN_HOST', `must be a loopback address while the embedded default runs dev auth, which trusts every client's user id (got "${listenHost}"); to take clients from other hosts set LOGIC_AUTH_MODE=jwt with LOGIC_JWT_SECRET, LOGIC_JWT_KEYS or LOGIC_JWT_JWKS_URL`);
+  }
   const grpcPort = env.port('COMET_GRPC_PORT', 3109);
   const advertiseHost = env.str('COMET_ADVERTISE_HOST', '127.0.0.1', HOST);
   const tcpPort = env.port('COMET_TCP_PORT', 3101);
@@ -178,6 +192,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
       ws: env.port('COMET_PUBLIC_WS_PORT', wsPort),
       kcp: env.port('COMET_PUBLIC_KCP_PORT', kcpPort),
     },
+    listenHost,
     tcpPort,
     wsPort,
     grpcPort,

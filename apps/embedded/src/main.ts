@@ -21,8 +21,10 @@ async function main(): Promise<void> {
   const clusterSecret = randomBytes(32).toString('base64url');
   // Without LOGIC_API_KEYS the push API listens on 127.0.0.1 only (docs/security.md).
   const logicConfig = loadLogicConfig(env, { authMode: 'dev', keyless: 'loopback', clusterSecret });
-  // One comet in the embedded default has nowhere to send its clients: a short drain.
-  const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000, clusterSecret });
+  // One comet in the embedded default has nowhere to send its clients: a short drain. With dev auth
+  // (its default: clients name their own mid) the client listeners serve this host only.
+  const devAuth = logicConfig.auth.mode === 'dev';
+  const cometConfig = loadCometConfig(env, hostname(), { drainTimeoutMs: 2_000, clusterSecret, loopbackOnly: devAuth });
   const jobConfig = loadJobConfig(env, { clusterSecret });
   const embeddedConfig = loadEmbeddedConfig(env);
   const logger = createLogger(logicConfig.infra.logLevel, 'embedded');
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       tcp: `127.0.0.1:${cometConfig.tcpPort}`,
       push: `http://127.0.0.1:${logicConfig.httpPort}/goim/push/mids?operation=1000&mids=123`,
       api: logicConfig.api.mode === 'loopback' ? 'no API keys: the push API listens on 127.0.0.1 only' : logicConfig.api.mode,
+      clients: devAuth ? `dev auth: client listeners on ${cometConfig.listenHost} only (LOGIC_AUTH_MODE=jwt with a key to take clients from elsewhere)` : `${cometConfig.listenHost}, tokens checked`,
     },
     'imgate embedded: logic, comet and job are up (in-memory store and queue)',
   );

@@ -1,6 +1,7 @@
 import { type ClusterTrust, ConfigError, Env, type InfraConfig, loadClusterTrust, loadInfraConfig } from '@imgate/common';
 import { type ApiAuthConfig, loadApiAuthConfig } from './api-auth/api-auth.config';
 import { type AccessConfig, loadAccessConfig } from './access/access.config';
+import { type JwtConfig, loadJwtConfig } from './auth/jwt.config';
 
 export type AuthMode = 'jwt' | 'dev';
 
@@ -16,12 +17,8 @@ export interface LogicConfig {
   cluster: ClusterTrust;
   auth: {
     mode: AuthMode;
-    /** HS256 shared secret; empty when only RS256 is used. */
-    jwtSecret: string;
-    /** RS256 public key (SPKI PEM); empty when only HS256 is used. */
-    jwtPublicKey: string;
-    issuer?: string;
-    audience?: string;
+    /** Keys (by kid or algorithm), JWKS, issuer/audience, max age and clock skew (docs/security.md, "Tokens"). */
+    jwt: JwtConfig;
   };
   /** Longest heartbeat interval a client may use (seconds); comets cut a connection silent for two of them. */
   heartbeatSec: number;
@@ -70,6 +67,7 @@ export interface DeliveryConfig {
 }
 
 export interface LogicDefaults {
+  /** `dev` only for the embedded default, which keeps its client listeners on loopback then. */
   authMode: AuthMode;
   /** Without LOGIC_API_KEYS: refuse to boot (a role) or serve loopback only (the embedded default). */
   keyless?: 'refuse' | 'loopback';
@@ -88,13 +86,7 @@ export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 
     // Checked last (below), so an earlier bad value is the one reported.
     api: { mode: 'key', keys: [], corsOrigins: [] },
     cluster: { mode: 'none' },
-    auth: {
-      mode: env.oneOf('LOGIC_AUTH_MODE', ['jwt', 'dev'] as const, defaults.authMode),
-      jwtSecret: env.optional('LOGIC_JWT_SECRET') ?? '',
-      jwtPublicKey: (env.optional('LOGIC_JWT_PUBLIC_KEY') ?? '').replace(/\\n/g, '\n'),
-      issuer: env.optional('LOGIC_JWT_ISSUER'),
-      audience: env.optional('LOGIC_JWT_AUDIENCE'),
-    },
+    auth: loadAuth(env, defaults.authMode),
     heartbeatSec,
     heartbeatMinSec,
     heartbeatStepSec: env.int('LOGIC_HEARTBEAT_STEP_SEC', 30, 1, 3_600),
@@ -123,20 +115,22 @@ export function loadLogicConfig(env: Env, defaults: LogicDefaults = { authMode: 
       holdMax: env.int('LOGIC_RESUME_HOLD_MAX', 100, 0, 10_000),
     },
   };
-  const { auth } = config;
-  if (auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwtPublicKey) {
-    throw new ConfigError('LOGIC_JWT_SECRET', 'or LOGIC_JWT_PUBLIC_KEY must be set when LOGIC_AUTH_MODE=jwt');
-  }
-  if (auth.jwtSecret && Buffer.byteLength(auth.jwtSecret) < 32) {
-    throw new ConfigError('LOGIC_JWT_SECRET', 'must be at least 32 bytes for HS256');
-  }
-  if (auth.jwtPublicKey && !auth.jwtPublicKey.includes('BEGIN PUBLIC KEY')) {
-    throw new ConfigError('LOGIC_JWT_PUBLIC_KEY', 'must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
-  }
   config.api = loadApiAuthConfig(env, defaults.keyless ?? 'refuse');
   if (config.api.mode === 'loopback') config.httpHost = '127.0.0.1';
   config.cluster = loadClusterTrust(env, 'LOGIC', { secret: defaults.clusterSecret });
   return config;
+}
+
+/**
+ * Dev auth (clients name their own mid) is the embedded default's, or explicit twice over: a
+ * stray LOGIC_AUTH_MODE=dev in a real deployment would let anyone log in as anyone.
+ */
+function loadAuth(env: Env, def: AuthMode): LogicConfig['auth'] {
+  const mode = env.oneOf('LOGIC_AUTH_MODE', ['jwt', 'dev'] as const, def);
+  if (mode === 'dev' && def !== 'dev' && !env.bool('IMGATE_ALLOW_DEV_AUTH', false)) {
+    throw new ConfigError('LOGIC_AUTH_MODE', 'is dev, which trusts every client to name its own user id: refused unless IMGATE_ALLOW_DEV_AUTH=1 is set too (tests, goim drop-in trials); production uses jwt');
+  }
+  return { mode, jwt: loadJwtConfig(env, mode === 'jwt') };
 }
 
 /** What an operator must know is open: logged at boot and shown on /health. */
@@ -145,5 +139,6 @@ export function securityWarnings(config: LogicConfig): string[] {
   if (config.api.mode === 'none') out.push('LOGIC_API_AUTH=none: the push/online/admin API takes calls without a key from anyone who reaches logic (goim drop-in mode)');
   if (config.api.mode === 'loopback') out.push('no LOGIC_API_KEYS: the push API takes keyless calls from this host only (HTTP listens on 127.0.0.1)');
   if (config.cluster.mode === 'none') out.push('CLUSTER_AUTH=none: anyone who reaches logic gRPC can act as a comet');
+  if (config.auth.mode === 'dev') out.push('LOGIC_AUTH_MODE=dev: clients name their own user id (no token check)');
   return out;
 }

@@ -16,7 +16,7 @@ const req = (over: Partial<logic.ReceiveReq__Output>): logic.ReceiveReq__Output 
 describe('UpstreamService', () => {
   it('writes an op-30 message once per sender and client message id', async () => {
     const clock = { now: () => 1 };
-    const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none' }));
+    const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none' }));
     const queue = new MemoryQueue();
     const upstream = new UpstreamService(queue, new MemoryIdempotencyRepository(clock), config, clock, new LogicMetrics(createMetricsRegistry()));
     const first = await upstream.receive(req({ clientMsgId: 'm-1' }));

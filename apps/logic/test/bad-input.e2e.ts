@@ -146,8 +146,8 @@ describe('bad input on every interface', () => {
     const dir = testOutputDir('bad-config');
     const cases: Array<[ 'logic' | 'comet' | 'job', Record<string, string>, RegExp]> = [
       ['logic', { LOGIC_HTTP_PORT: '99999' }, /^invalid configuration: LOGIC_HTTP_PORT must be between 0 and 65535 \(got 99999\)$/],
-      ['logic', { LOGIC_AUTH_MODE: 'jwt' }, /^invalid configuration: LOGIC_JWT_SECRET or LOGIC_JWT_PUBLIC_KEY must be set/],
-      ['logic', { LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: 'short' }, /^invalid configuration: LOGIC_JWT_SECRET must be at least 32 bytes/],
+      ['logic', { LOGIC_AUTH_MODE: 'jwt' }, /^invalid configuration: LOGIC_JWT_SECRET or LOGIC_JWT_PUBLIC_KEY, LOGIC_JWT_KEYS or LOGIC_JWT_JWKS_URL must be set/],
+      ['logic', { LOGIC_AUTH_MODE: 'jwt', LOGIC_JWT_SECRET: 'short' }, /^invalid configuration: LOGIC_JWT_SECRET must be at least 32 characters/],
       ['comet', { COMET_BUCKETS: 'many' }, /^invalid configuration: COMET_BUCKETS must be an integer \(got "many"\)$/],
       ['comet', { REDIS_URL: 'http://x' }, /^invalid configuration: REDIS_URL must use redis:, rediss:, redis\+cluster: or rediss\+cluster:/],
       ['job', { KAFKA_BROKERS: 'nohost' }, /^invalid configuration: KAFKA_BROKERS must be host:port \(got "nohost"\)$/],

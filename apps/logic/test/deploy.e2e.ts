@@ -4,6 +4,7 @@
 // Every role's environment in compose and k8s is fed through that role's real config loader, so a
 // value the process would refuse at boot fails here first.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -75,15 +76,16 @@ function loadRole(role: Role, vars: Record<string, string>, where: string): Role
  * Stand-ins for the secrets the files take by reference only (compose: .env; k8s: the Secret
  * imgate-keys, created outside the manifests), as an operator's would be.
  */
-const SECRETS = { LOGIC_API_KEYS: '5f0c8e2a9b7d4f1e6a3c0b8d2e7f9a1c', CLUSTER_SECRET: 'c1a9f7e2d8b0c3a6f1e4d7b9a2c5e8f0' };
-const EXTERNAL_SECRETS: Record<string, Record<string, string>> = { 'imgate-keys': SECRETS };
+const SECRETS = { LOGIC_API_KEYS: randomBytes(32).toString('hex'), CLUSTER_SECRET: randomBytes(32).toString('hex') };
+const JWT_SECRET = randomBytes(32).toString('hex');
+const EXTERNAL_SECRETS: Record<string, Record<string, string>> = { 'imgate-keys': { ...SECRETS, LOGIC_JWT_SECRET: JWT_SECRET } };
 
 /** Stand-ins for the client TLS certificate and key the files mount from a Secret (k8s) or Compose secrets. */
 const TLS_STAND_IN = makeTestPki(join(testOutputDir('deploy'), 'tls-pki')).server;
 const EXTERNAL_FILE_SECRETS: Record<string, Record<string, string>> = { 'imgate-comet-tls': { 'tls.crt': TLS_STAND_IN.cert, 'tls.key': TLS_STAND_IN.key } };
 
 /** A role's settings with nothing else configured (logic in dev auth, which needs no JWT secret). */
-const defaults = (role: Role): RoleSetup => loadRole(role, { LOGIC_AUTH_MODE: 'dev', ...SECRETS }, `${role} defaults`);
+const defaults = (role: Role): RoleSetup => loadRole(role, { LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', ...SECRETS }, `${role} defaults`);
 
 /** The role a command runs (dist/apps/<role>/src/main.js), which must exist in the build. */
 function roleOf(command: unknown, where: string): Role | 'embedded' {
@@ -246,7 +248,7 @@ describe('docker-compose.yml', () => {
   const setups = new Map<string, RoleSetup>();
   before(() => {
     const envFile = join(testOutputDir('deploy'), 'compose.env');
-    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\n`);
+    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\nIMGATE_JWT_SECRET=${JWT_SECRET}\n`);
     services = obj(composeConfig(envFile).services, 'services');
     for (const name of roles.filter((n) => isObj(services[n]))) {
       const s = obj(services[name], name);
@@ -293,18 +295,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('takes the API keys and CLUSTER_SECRET from .env by reference: the file holds none, and without them logic does not boot', () => {
+  it('takes the API keys, CLUSTER_SECRET and the JWT secret from .env by reference: the file holds none, and compose refuses to run without each', () => {
     assert.equal(envOf(svc('logic'), 'logic').LOGIC_API_KEYS, SECRETS.LOGIC_API_KEYS);
+    assert.equal(envOf(svc('logic'), 'logic').LOGIC_JWT_SECRET, JWT_SECRET);
+    assert.equal(envOf(svc('logic'), 'logic').LOGIC_AUTH_MODE, 'jwt');
     for (const name of roles) assert.equal(envOf(svc(name), name).CLUSTER_SECRET, SECRETS.CLUSTER_SECRET, `${name} gets CLUSTER_SECRET`);
-    const empty = join(testOutputDir('deploy'), 'empty.env');
-    writeFileSync(empty, '');
-    const bare = obj(composeConfig(empty).services, 'services');
-    for (const name of roles) {
-      const e = envOf(obj(bare[name], name), name);
-      assert.equal(e.CLUSTER_SECRET ?? '', '', `${name}: no CLUSTER_SECRET written in the file`);
-      assert.equal(e.LOGIC_API_KEYS ?? '', '', `${name}: no API key written in the file`);
+    const all = { IMGATE_API_KEYS: SECRETS.LOGIC_API_KEYS, IMGATE_CLUSTER_SECRET: SECRETS.CLUSTER_SECRET, IMGATE_JWT_SECRET: JWT_SECRET };
+    for (const missing of Object.keys(all)) {
+      const partial = join(testOutputDir('deploy'), `without-${missing}.env`);
+      writeFileSync(partial, Object.entries(all).filter(([k]) => k !== missing).map(([k, v]) => `${k}=${v}\n`).join(''));
+      assert.throws(() => composeConfig(partial), new RegExp(`${missing} is required - run bash scripts/compose-env.sh`), `compose must refuse to run without ${missing}`);
     }
-    assert.throws(() => loadLogicConfig(new Env(envOf(obj(bare.logic, 'logic'), 'logic'))), /LOGIC_API_KEYS must be set/);
+    // A weak value given by hand is refused by logic at boot, naming the variable.
+    const weak = { ...envOf(svc('logic'), 'logic'), LOGIC_JWT_SECRET: 'imgate-compose-demo-secret-NOT-FOR-PRODUCTION' };
+    assert.throws(() => loadLogicConfig(new Env(weak)), /invalid configuration: LOGIC_JWT_SECRET is an example value shipped with imgate/);
   });
 
   it('runs Kafka as a single KRaft node the roles can reach, with their topics created', () => {
@@ -370,7 +374,7 @@ describe('docker-compose.tls.yml (client TLS over docker-compose.yml)', () => {
   let config: Obj;
   before(() => {
     const envFile = join(testOutputDir('deploy'), 'compose-tls.env');
-    writeFileSync(envFile, [`IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}`, `IMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}`, `IMGATE_TLS_CERT_FILE=${TLS_STAND_IN.cert}`, `IMGATE_TLS_KEY_FILE=${TLS_STAND_IN.key}`, ''].join('\n'));
+    writeFileSync(envFile, [`IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}`, `IMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}`, `IMGATE_JWT_SECRET=${JWT_SECRET}`, `IMGATE_TLS_CERT_FILE=${TLS_STAND_IN.cert}`, `IMGATE_TLS_KEY_FILE=${TLS_STAND_IN.key}`, ''].join('\n'));
     config = composeConfig(envFile, files);
   });
 
@@ -403,7 +407,7 @@ describe('docker-compose.tls.yml (client TLS over docker-compose.yml)', () => {
 
   it('refuses to render without the certificate files, naming the setting; plain docker-compose.yml runs without TLS', () => {
     const envFile = join(testOutputDir('deploy'), 'compose-tls-missing.env');
-    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\n`);
+    writeFileSync(envFile, `IMGATE_API_KEYS=${SECRETS.LOGIC_API_KEYS}\nIMGATE_CLUSTER_SECRET=${SECRETS.CLUSTER_SECRET}\nIMGATE_JWT_SECRET=${JWT_SECRET}\n`);
     const r = compose(envFile, files);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /IMGATE_TLS_(CERT|KEY)_FILE/);
@@ -560,7 +564,9 @@ describe('k8s/base', () => {
   it('holds every object the cluster needs, all in the namespace', () => {
     const ns = nameOf(byKind('Namespace')[0] ?? assert.fail('no Namespace'));
     for (const o of objects.filter((x) => !CLUSTER_SCOPED.has(String(x.kind)))) assert.equal(dig(o, 'metadata', 'namespace'), ns, `${String(o.kind)} ${nameOf(o)} is outside ${ns}`);
-    assert.ok(byKind('ConfigMap').length > 0 && byKind('Secret').length > 0);
+    // Every Secret (keys, JWT secret, TLS pair) is created outside the manifests: none is rendered.
+    assert.ok(byKind('ConfigMap').length > 0);
+    assert.equal(byKind('Secret').length, 0, 'no Secret (and so no secret value) in the manifests');
     assert.equal(roleWorkload('logic').kind, 'Deployment');
     assert.equal(roleWorkload('job').kind, 'Deployment');
     assert.ok(['Deployment', 'StatefulSet'].includes(String(roleWorkload('comet').kind)));
@@ -600,7 +606,7 @@ describe('k8s/base', () => {
     }
   });
 
-  it('takes the API keys and CLUSTER_SECRET from the Secret imgate-keys by reference; no manifest holds them', () => {
+  it('takes the API keys, CLUSTER_SECRET and the JWT secret from the Secret imgate-keys by reference; no manifest holds them', () => {
     for (const name of [...Object.keys(EXTERNAL_SECRETS), ...Object.keys(EXTERNAL_FILE_SECRETS)]) {
       assert.ok(!objects.some((o) => o.kind === 'Secret' && nameOf(o) === name), `Secret ${name} must be created outside the manifests`);
     }
@@ -609,9 +615,10 @@ describe('k8s/base', () => {
       return Object.fromEntries(list(c.env ?? [], 'env').map((e) => [text(dig(e, 'name'), 'env name'), dig(e, 'valueFrom', 'secretKeyRef', 'name')]));
     };
     assert.equal(refs('logic').LOGIC_API_KEYS, 'imgate-keys');
+    assert.equal(refs('logic').LOGIC_JWT_SECRET, 'imgate-keys');
     for (const role of ['logic', 'job', 'comet'] as const) assert.equal(refs(role).CLUSTER_SECRET, 'imgate-keys', `${role} CLUSTER_SECRET`);
     const rendered = JSON.stringify(objects);
-    for (const v of ['LOGIC_API_KEYS', 'CLUSTER_SECRET']) assert.ok(!new RegExp(`"${v}":"`).test(rendered), `${v} has a value written in a manifest`);
+    for (const v of ['LOGIC_API_KEYS', 'CLUSTER_SECRET', 'LOGIC_JWT_SECRET']) assert.ok(!new RegExp(`"${v}":"`).test(rendered), `${v} has a value written in a manifest`);
     assert.ok(!/PRIVATE KEY|BEGIN CERTIFICATE/.test(rendered), 'no manifest holds PEM material');
     // The comet's client TLS pair: a whole-folder mount of the Secret (a subPath mount never sees a renewal).
     const comet = roleWorkload('comet');

@@ -115,7 +115,7 @@ describe('push plane: API keys on logic’s HTTP and gRPC API', () => {
 
   it('boot: no keys, a short key or a placeholder stops logic with one line naming LOGIC_API_KEYS', async () => {
     const dir = testOutputDir('push-plane');
-    const base = { LOGIC_AUTH_MODE: 'dev', CLUSTER_SECRET: cluster.env.CLUSTER_SECRET };
+    const base = { LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', CLUSTER_SECRET: cluster.env.CLUSTER_SECRET };
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{}, /^invalid configuration: LOGIC_API_KEYS must be set: .*LOGIC_API_AUTH=none/],
       [{ LOGIC_API_KEYS: `${NEW_KEY},short` }, /^invalid configuration: LOGIC_API_KEYS key 2 of 2 must be at least 32 characters \(got 5\)/],

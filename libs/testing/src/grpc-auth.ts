@@ -1,9 +1,10 @@
 import { Metadata } from '@grpc/grpc-js';
 import { type ClusterRole, PEER_METADATA, signPeerToken } from '@imgate/common';
+import { randomBytes } from 'node:crypto';
 import { TEST_API_KEY } from './jwt';
 
-/** The CLUSTER_SECRET every test cluster is started with (startCluster). */
-export const TEST_CLUSTER_SECRET = 'imgate-test-cluster-secret-9f8e7d6c5b4a39281706';
+/** The CLUSTER_SECRET every test cluster is started with (startCluster); made per test process. */
+export const TEST_CLUSTER_SECRET = randomBytes(32).toString('hex');
 
 /** gRPC metadata with the API key, for logic's push/read methods (`authorization: Bearer <key>`). */
 export function apiMetadata(key = TEST_API_KEY): Metadata {

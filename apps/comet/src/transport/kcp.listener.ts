@@ -215,7 +215,7 @@ export class KcpListener implements OnApplicationBootstrap, OnApplicationShutdow
     socket.on('error', (err) => this.logger.warn({ err: err.message }, 'kcp socket error'));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(port, '0.0.0.0', () => resolve());
+      socket.bind(port, this.config.listenHost, () => resolve());
     });
     this.socket = socket;
     this.timer = setInterval(() => this.tick(), intervalMs);

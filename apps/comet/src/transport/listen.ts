@@ -1,9 +1,9 @@
 import type { Server } from 'node:net';
 
-/** Listens on all IPv4 interfaces, as every comet listener does. */
-export function listen(server: Server, port: number): Promise<void> {
+/** Listens on COMET_LISTEN_HOST (all IPv4 interfaces, or loopback under the embedded default's dev auth). */
+export function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
 }

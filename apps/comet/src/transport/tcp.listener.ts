@@ -104,10 +104,10 @@ export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     const trustedProxies = this.config.proxy.trusted.length || undefined;
-    await listen(this.server, this.config.tcpPort);
-    this.logger.info({ port: this.config.tcpPort, trustedProxies }, 'TCP listening');
+    await listen(this.server, this.config.tcpPort, this.config.listenHost);
+    this.logger.info({ host: this.config.listenHost, port: this.config.tcpPort, trustedProxies }, 'TCP listening');
     if (!this.secureServer) return;
-    await listen(this.secureServer, this.config.tls!.tlsPort);
+    await listen(this.secureServer, this.config.tls!.tlsPort, this.config.listenHost);
     this.logger.info({ port: this.config.tls!.tlsPort, trustedProxies }, 'TLS over TCP listening');
   }
 

@@ -193,10 +193,10 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await listen(this.front ?? this.http, this.config.wsPort);
-    this.logger.info({ port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
+    await listen(this.front ?? this.http, this.config.wsPort, this.config.listenHost);
+    this.logger.info({ host: this.config.listenHost, port: this.config.wsPort, path: '/sub' }, 'WebSocket listening');
     if (!this.secureFront) return;
-    await listen(this.secureFront, this.config.tls!.wssPort);
+    await listen(this.secureFront, this.config.tls!.wssPort, this.config.listenHost);
     this.logger.info({ port: this.config.tls!.wssPort, path: '/sub' }, 'secure WebSocket listening');
   }
 

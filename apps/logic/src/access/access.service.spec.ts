@@ -39,7 +39,7 @@ async function refused(p: Promise<unknown>, code: GrpcStatus, reason: RegExp): P
 }
 
 describe('permissions from token claims', () => {
-  const config = (env: Record<string, string> = {}) => loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env })).access;
+  const config = (env: Record<string, string> = {}) => loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env })).access;
 
   it('reads rooms and ops (both directions, or send/sub apart); no claims and allow: no permissions at all', () => {
     assert.equal(permissionsFor(undefined, config()), undefined);

@@ -4,8 +4,8 @@ import { Env } from '@imgate/common';
 import { loadApiAuthConfig } from './api-auth.config';
 import { type ApiDecision, type ApiRequest, decideApiRequest, isPublicPath } from './api-gate';
 
-const K1 = 'k1-3f9a8b7c6d5e4f30112233445566778899aabb';
-const K2 = 'k2-0a1b2c3d4e5f60718293a4b5c6d7e8f9001122';
+const K1 = 'k1-3f9a8b7c6d5e4f30a71c52e94d08b6f3e2c5a9';
+const K2 = 'k2-0a1b2c3d4e5f60718293a4b5c6d7e8f9d4e7b1';
 const keyed = loadApiAuthConfig(new Env({ LOGIC_API_KEYS: `${K1},${K2}`, LOGIC_CORS_ORIGINS: 'https://admin.example.org' }), 'refuse');
 const open = loadApiAuthConfig(new Env({ LOGIC_API_AUTH: 'none' }), 'refuse');
 const loopback = loadApiAuthConfig(new Env({}), 'loopback');

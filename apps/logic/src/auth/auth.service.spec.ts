@@ -1,17 +1,35 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { GrpcStatus, type RpcError } from '@imgate/common';
-import { rsaKeyPair, signHs256, signRs256, TEST_JWT_SECRET } from '@imgate/testing';
+import { Env, GrpcStatus, type RpcError } from '@imgate/common';
+import { rsaKeyPair, signHs256, signJwt, signRs256, TEST_JWT_SECRET } from '@imgate/testing';
 import { AuthService } from './auth.service';
+import { loadJwtConfig } from './jwt.config';
 import type { LogicConfig } from '../logic.config';
 
 const logger = pino({ level: 'silent' });
 const body = (o: object) => Buffer.from(JSON.stringify(o));
 const keys = rsaKeyPair();
 
-function service(auth: Partial<LogicConfig['auth']>): AuthService {
-  const config = { auth: { mode: 'jwt', jwtSecret: '', jwtPublicKey: '', ...auth } } as LogicConfig;
+interface Setup {
+  mode?: 'jwt' | 'dev';
+  jwtSecret?: string;
+  jwtPublicKey?: string;
+  issuer?: string;
+  audience?: string;
+  env?: Record<string, string>;
+}
+
+function service(o: Setup): AuthService {
+  const env = new Env({
+    ...(o.jwtSecret ? { LOGIC_JWT_SECRET: o.jwtSecret } : {}),
+    ...(o.jwtPublicKey ? { LOGIC_JWT_PUBLIC_KEY: o.jwtPublicKey } : {}),
+    ...(o.issuer ? { LOGIC_JWT_ISSUER: o.issuer } : {}),
+    ...(o.audience ? { LOGIC_JWT_AUDIENCE: o.audience } : {}),
+    ...o.env,
+  });
+  const mode = o.mode ?? 'jwt';
+  const config = { auth: { mode, jwt: loadJwtConfig(env, mode === 'jwt') } } as LogicConfig;
   return new AuthService(config, logger);
 }
 
@@ -42,7 +60,16 @@ describe('AuthService', () => {
     const other = rsaKeyPair();
     await rejects(rsOnly.authenticate(body({ token: await signRs256({ mid: 1 }, other.privatePem) })), GrpcStatus.UNAUTHENTICATED, /signature/);
     const hs = service({ jwtSecret: TEST_JWT_SECRET });
-    await rejects(hs.authenticate(body({ token: await signHs256({ mid: 1 }, TEST_JWT_SECRET, '-10s') })), GrpcStatus.UNAUTHENTICATED, /expired/);
+    await rejects(hs.authenticate(body({ token: await signHs256({ mid: 1 }, TEST_JWT_SECRET, '-2m') })), GrpcStatus.UNAUTHENTICATED, /expired/);
+  });
+
+  it('refuses a token without exp as auth_failed (UNAUTHENTICATED), and a JWKS it cannot reach as UNAVAILABLE (the client retries)', async () => {
+    const hs = service({ jwtSecret: TEST_JWT_SECRET });
+    await rejects(hs.authenticate(body({ token: await signJwt({ mid: 1 }, { alg: 'HS256', key: TEST_JWT_SECRET, exp: null }) })), GrpcStatus.UNAUTHENTICATED, /^token has no exp$/);
+    // Port 9 (discard) on loopback: nothing listens, the fetch is refused at once.
+    const jwks = service({ env: { LOGIC_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json', LOGIC_JWT_JWKS_TIMEOUT_MS: '1000' } });
+    const es = rsaKeyPair();
+    await rejects(jwks.authenticate(body({ token: await signJwt({ mid: 1 }, { alg: 'RS256', key: es.privatePem, kid: 'k1' }) })), GrpcStatus.UNAVAILABLE, /JWKS http:\/\/127\.0\.0\.1:9\/jwks\.json could not be fetched/);
   });
 
   it('checks issuer and audience when configured', async () => {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger, RpcError } from '@imgate/common';
-import { createPublicKey, createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
-import { errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import { LOGIC_CONFIG } from '../logic.tokens';
 import type { LogicConfig } from '../logic.config';
 import { AuthBodyError, DEVICE, parseAuthBody } from './auth-body';
+import { TokenCheckUnavailable, TokenRefused, TokenVerifier } from './token-verifier';
 
 export interface Identity {
   mid: number;
@@ -35,19 +36,17 @@ export interface TokenFacts {
 /** Turns a client's op-7 body into a verified identity, or rejects it with a reason. */
 @Injectable()
 export class AuthService {
-  private readonly keys: Array<{ alg: 'HS256' | 'RS256'; key: KeyObject }> = [];
+  private readonly verifier: TokenVerifier;
 
   constructor(
     @Inject(LOGIC_CONFIG) private readonly config: LogicConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
-    const { auth } = config;
-    if (auth.jwtSecret) this.keys.push({ alg: 'HS256', key: createSecretKey(Buffer.from(auth.jwtSecret)) });
-    if (auth.jwtPublicKey) this.keys.push({ alg: 'RS256', key: createPublicKey(auth.jwtPublicKey) });
-    if (auth.mode === 'dev') {
+    this.verifier = new TokenVerifier(config.auth.jwt);
+    if (config.auth.mode === 'dev') {
       logger.warn(
         '!!! LOGIC_AUTH_MODE=dev: clients are trusted to name their own user id (mid), as goim\'s demo does. ' +
-          'Never run this in production: set LOGIC_AUTH_MODE=jwt with LOGIC_JWT_SECRET or LOGIC_JWT_PUBLIC_KEY. !!!',
+          'Never run this in production: set LOGIC_AUTH_MODE=jwt with LOGIC_JWT_SECRET, LOGIC_JWT_KEYS or LOGIC_JWT_JWKS_URL. !!!',
       );
     }
   }
@@ -76,35 +75,18 @@ export class AuthService {
   }
 
   private async verify(token: string): Promise<{ mid: number; device?: string; token: TokenFacts }> {
-    const alg = this.headerAlg(token);
-    const entry = this.keys.find((k) => k.alg === alg);
-    if (!entry) throw RpcError.unauthenticated(`token algorithm ${alg} is not accepted (accepted: ${this.keys.map((k) => k.alg).join(', ') || 'none'})`);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, entry.key, {
-        algorithms: [entry.alg],
-        issuer: this.config.auth.issuer,
-        audience: this.config.auth.audience,
-      }));
+      payload = await this.verifier.verify(token);
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw RpcError.unauthenticated('token expired');
-      if (err instanceof joseErrors.JOSEError) throw RpcError.unauthenticated(`token rejected: ${err.message}`);
+      if (err instanceof TokenRefused) throw RpcError.unauthenticated(err.message);
+      // The comet answers op 6 `unavailable` and the client retries: the token may be fine.
+      if (err instanceof TokenCheckUnavailable) throw RpcError.unavailable(err.message);
       throw err;
     }
     // A device claim that is not a valid device name is left out rather than refusing the token.
     const device = typeof payload.device === 'string' && DEVICE.test(payload.device) ? payload.device : undefined;
     return { mid: this.midOf(payload), device, token: tokenFacts(payload) };
-  }
-
-  private headerAlg(token: string): string {
-    const head = token.split('.')[0] ?? '';
-    try {
-      const alg: unknown = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')).alg;
-      if (typeof alg === 'string') return alg;
-    } catch {
-      // fall through
-    }
-    throw RpcError.unauthenticated('token is not a JWT');
   }
 
   private midOf(payload: JWTPayload): number {

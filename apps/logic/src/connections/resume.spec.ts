@@ -19,7 +19,7 @@ const at = (ip: string, transport = 'ws') => ({ clientIp: ip, clientPort: 5000, 
 
 function setup(env: Record<string, string> = {}) {
   const clock = { ms: Date.UTC(2026, 5, 1), now: () => clock.ms };
-  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
+  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
   const metrics = new LogicMetrics(createMetricsRegistry());
   const sessions = new MemorySessionRepository(clock);
   const { resume, records, kicks } = memoryResume(config, clock, metrics);

@@ -19,7 +19,7 @@ const NOW = Date.UTC(2026, 5, 1);
 
 async function setup(over: { streams?: StreamRepository; env?: Record<string, string> } = {}) {
   const clock = { now: () => NOW };
-  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...over.env }));
+  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...over.env }));
   const sessions = new MemorySessionRepository(clock);
   const queue = new MemoryQueue();
   const streams = new MemoryStreamRepository(clock);

@@ -18,7 +18,7 @@ const ADDR = { clientIp: '127.0.0.1', clientPort: 4000, transport: 'ws' };
 
 function setup(env: Record<string, string> = { LOGIC_AUTH_MODE: 'dev' }) {
   const clock = { now: () => Date.UTC(2026, 5, 1) };
-  const config = loadLogicConfig(new Env({ LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...env }));
+  const config = loadLogicConfig(new Env({ LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', IMGATE_ALLOW_DEV_AUTH: '1', ...env }));
   const streams = new MemoryStreamRepository(clock);
   const metrics = new LogicMetrics(createMetricsRegistry());
   const sessions = new MemorySessionRepository(clock);
