@@ -64,6 +64,6 @@ describe('imgate CLI on the SDK, against the embedded default', () => {
 
   it('explains what it needs', async () => {
     await assert.rejects(run(process.execPath, [CLI, 'push', '--logic', embedded.logicUrl, 'no target']), (err: { code: number; stderr: string }) => err.code === 2 && /exactly one of --keys, --mids, --room, --all/.test(err.stderr));
-    await assert.rejects(run(process.execPath, [CLI, 'listen', '--transport', 'quic', '--mid', '1']), (err: { stderr: string }) => /--transport is ws, tcp or kcp/.test(err.stderr));
+    await assert.rejects(run(process.execPath, [CLI, 'listen', '--transport', 'quic', '--mid', '1']), (err: { stderr: string }) => /--transport is ws, tcp, kcp, wss, tls \(got "quic"\)/.test(err.stderr));
   });
 });

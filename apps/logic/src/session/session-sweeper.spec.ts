@@ -16,7 +16,7 @@ function setup() {
   const clock = { t: 1_000, now() { return this.t; } };
   const sessions = new MemorySessionRepository(clock);
   const registry = new MemoryCometRegistry(60_000, clock);
-  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none' }));
+  const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none' }));
   const sweeper = new SessionSweeper(sessions, registry, new MemoryOnlineRepository(clock), config, clock, pino({ level: 'silent' }), new LogicMetrics(createMetricsRegistry()));
   return { clock, sessions, registry, sweeper };
 }
