@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { ImgateError } from '../errors.js';
+import { nodeCa, type TlsTrustOptions } from './tls.transport.js';
 import type { WebSocketConstructor, WebSocketLike } from './ws.transport.js';
 
 /** Resolves from this file, so `ws` is found beside the SDK (the consumer's node_modules). The ESM build defines `__filename` as `import.meta.url`. */
@@ -22,16 +23,17 @@ export function wsPackage(load: (id: string) => unknown = requireBesideSdk, opti
   }
   if (!options) return Ws;
   // ws takes TLS options (a private CA) as its second argument; the WHATWG constructor has no such thing.
+  const tls = { ca: nodeCa(options.ca) };
   return class extends Ws {
     constructor(url: string) {
-      super(url, options);
+      super(url, tls);
     }
   };
 }
 
 /** What the SDK passes to the `ws` package's constructor: TLS trust for wss://. */
 export interface WsPackageOptions {
-  ca?: string | Buffer | Array<string | Buffer>;
+  ca?: TlsTrustOptions['ca'];
 }
 
-type WsPackageConstructor = new (url: string, options?: WsPackageOptions) => WebSocketLike;
+type WsPackageConstructor = new (url: string, options?: { ca?: ReturnType<typeof nodeCa> }) => WebSocketLike;
