@@ -2,10 +2,20 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigError, type Env } from './env';
 
-const PEM_MARKERS = {
+/** The block a PEM file of each kind must hold. */
+export const PEM_MARKERS = {
   certificate: /-----BEGIN CERTIFICATE-----/,
   key: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
 } as const;
+
+/** Reads a file; when it cannot be, throws what `fail` makes of the reason ("cannot be read (ENOENT: path)"). */
+export function readFileOr(path: string, fail: (reason: string) => Error): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: ${path})`);
+  }
+}
 
 /**
  * The PEM file a setting names (a path), read once at boot: a missing file or one without the
@@ -13,12 +23,7 @@ const PEM_MARKERS = {
  */
 export function pemSetting(env: Env, name: string, kind: keyof typeof PEM_MARKERS): Buffer {
   const path = env.optional(name) ?? '';
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(name, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: ${path})`);
-  }
+  const data = readFileOr(path, (reason) => new ConfigError(name, reason));
   const marker = PEM_MARKERS[kind];
   if (!marker.test(data.toString('latin1'))) throw new ConfigError(name, `must be a PEM file (${path} has no ${marker.source})`);
   return data;
@@ -39,13 +44,9 @@ export function secretSetting(env: Env, name: string): string | undefined {
   const file = env.optional(`${name}_FILE`);
   if (inline !== undefined && file !== undefined) throw new ConfigError(name, `and ${name}_FILE are both set; use one`);
   if (file === undefined) return inline;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${name}_FILE`, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: ${file})`);
-  }
-  text = text.replace(/\r?\n$/, '');
+  const text = readFileOr(file, (reason) => new ConfigError(`${name}_FILE`, reason))
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (text === '') throw new ConfigError(`${name}_FILE`, `names an empty file (${file})`);
   return text;
 }

@@ -7,21 +7,18 @@ import type { ProxyPeer } from './trusted-proxies';
 
 type Outcome = { client: ProxyPeer; head: string } | 'destroyed';
 
-/** A loopback server whose sockets go through `gate`; each connection's outcome is reported. */
+/** A loopback server whose sockets go through `gate.screen`; each connection's outcome is reported. */
 async function serve(gate: ProxyGate): Promise<{ server: Server; port: number; next: () => Promise<Outcome> }> {
   const outcomes: Array<(o: Outcome) => void> = [];
   const pending: Outcome[] = [];
   const report = (o: Outcome) => (outcomes.length ? outcomes.shift()!(o) : pending.push(o));
   const server = createServer((socket: Socket) => {
     socket.on('close', () => report('destroyed'));
-    const peer = ProxyGate.peerOf(socket);
-    const ready = (client: ProxyPeer, head: Buffer | undefined) => {
+    gate.screen(socket, (client, head) => {
       socket.removeAllListeners('close');
       report({ client, head: head?.toString('latin1') ?? '' });
       socket.destroy();
-    };
-    if (gate.trusts(peer)) gate.readHeader(socket, peer, ready);
-    else gate.sniff(socket, (head) => ready(peer, head));
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;

@@ -83,6 +83,17 @@ export class ProxyGate {
     });
   }
 
+  /**
+   * A socket whose first bytes the caller does not read itself (HTTP, TLS): a trusted peer's PROXY
+   * header is read (`readHeader`), anyone else's refused (`sniff`). `ready` gets the client's
+   * address (the socket's own peer unless a header named another) and the bytes read so far.
+   */
+  screen(socket: Socket, ready: (client: ProxyPeer, head: Buffer | undefined) => void): void {
+    const peer = ProxyGate.peerOf(socket);
+    if (this.trusts(peer)) this.readHeader(socket, peer, ready);
+    else this.sniff(socket, (head) => ready(peer, head));
+  }
+
   private refuse(socket: Socket, result: string): void {
     this.opts.counter.inc({ result });
     socket.destroy();

@@ -68,16 +68,14 @@ export class TcpListener implements OnApplicationBootstrap, OnApplicationShutdow
 
   private accept(socket: Socket, secure: boolean): void {
     this.track(socket);
-    const peer = ProxyGate.peerOf(socket);
-    if (!secure) {
-      if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, (client, head) => this.open(socket, client, head, false));
-      else this.open(socket, peer, undefined, true);
-      return;
+    if (secure) {
+      return this.gate.screen(socket, (client, head) =>
+        this.tls.secure(socket, head, 'tls', this.config.handshakeTimeoutMs, (tls) => this.open(this.track(tls), client, undefined, false)),
+      );
     }
-    const handshake = (client: ProxyPeer, head: Buffer | undefined) =>
-      this.tls.secure(socket, head, 'tls', this.config.handshakeTimeoutMs, (tls) => this.open(this.track(tls), client, undefined, false));
-    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, handshake);
-    else this.gate.sniff(socket, (head) => handshake(peer, head));
+    const peer = ProxyGate.peerOf(socket);
+    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, (client, head) => this.open(socket, client, head, false));
+    else this.open(socket, peer, undefined, true);
   }
 
   private track<S extends Socket>(socket: S): S {

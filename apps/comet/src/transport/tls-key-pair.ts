@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { PEM_MARKERS, readFileOr } from '@imgate/common';
 
 /** A certificate (chain) and its private key, loaded and checked together, ready to serve. */
 export interface KeyPair {
@@ -25,17 +25,13 @@ export class KeyPairError extends Error {
 }
 
 function read(path: string, file: 'cert' | 'key'): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new KeyPairError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: ${path})`);
-  }
+  return readFileOr(path, (reason) => new KeyPairError(file, reason));
 }
 
 /** Parses the PEM bytes; a half-written file, a key of another certificate or a non-PEM file is refused with OpenSSL's reason. */
 export function keyPairOf(certPem: Buffer, keyPem: Buffer): KeyPair {
-  if (!/-----BEGIN CERTIFICATE-----/.test(certPem.toString('latin1'))) throw new KeyPairError('cert', 'is not a PEM certificate (no BEGIN CERTIFICATE)');
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem.toString('latin1'))) throw new KeyPairError('key', 'is not a PEM private key (no BEGIN … PRIVATE KEY)');
+  if (!PEM_MARKERS.certificate.test(certPem.toString('latin1'))) throw new KeyPairError('cert', 'is not a PEM certificate (no BEGIN CERTIFICATE)');
+  if (!PEM_MARKERS.key.test(keyPem.toString('latin1'))) throw new KeyPairError('key', 'is not a PEM private key (no BEGIN … PRIVATE KEY)');
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(certPem);

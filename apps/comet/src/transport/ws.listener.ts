@@ -159,8 +159,7 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
       if (head) socket.emit('data', head);
     };
     const peer = ProxyGate.peerOf(socket);
-    if (!this.gate.trusts(peer)) return this.gate.sniff(socket, toHttp);
-    this.gate.readHeader(socket, peer, (client, head) => {
+    this.gate.screen(socket, (client, head) => {
       if (client !== peer) this.viaProxy.set(socket, client);
       toHttp(head);
     });
@@ -170,13 +169,12 @@ export class WsListener implements OnApplicationBootstrap, OnApplicationShutdown
   private screenSecure(socket: Socket): void {
     socket.on('error', ignore);
     const peer = ProxyGate.peerOf(socket);
-    const handshake = (client: ProxyPeer, head: Buffer | undefined) =>
+    this.gate.screen(socket, (client, head) =>
       this.tls.secure(socket, head, 'wss', this.config.handshakeTimeoutMs, (tls) => {
         if (client !== peer) this.viaProxy.set(tls, client);
         this.http.emit('connection', tls);
-      });
-    if (this.gate.trusts(peer)) this.gate.readHeader(socket, peer, handshake);
-    else this.gate.sniff(socket, (head) => handshake(peer, head));
+      }),
+    );
   }
 
   /** Kept apart from the request handler so no closure that lives with the socket holds the request. */

@@ -80,7 +80,7 @@ export class TokenVerifier {
     // A token without exp would be good forever: one leak is a permanent login.
     if (typeof payload.exp !== 'number') throw new TokenRefused('token has no exp');
     const now = this.nowSec();
-    if (payload.iat !== undefined && typeof payload.iat === 'number' && payload.iat > now + clockSkewSec) throw new TokenRefused('token is issued in the future (iat)');
+    if (typeof payload.iat === 'number' && payload.iat > now + clockSkewSec) throw new TokenRefused('token is issued in the future (iat)');
     if (maxAgeSec > 0) {
       if (typeof payload.iat !== 'number') throw new TokenRefused('token has no iat (LOGIC_JWT_MAX_AGE_SEC needs it)');
       const age = Math.floor(now - payload.iat);
