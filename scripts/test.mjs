@@ -51,9 +51,11 @@ async function suite(label, files, concurrency, timeout) {
   let skip = 0;
   const stream = run({ files, concurrency, timeout });
   stream.on('test:pass', (d) => {
-    if (d.details?.type === 'suite') return;
+    const skipped = d.skip !== undefined || d.todo !== undefined;
+    // A suite counts only when it is skipped itself: its tests then never run, nor report.
+    if (d.details?.type === 'suite' && !skipped) return;
     // node:test reports a skipped (or todo) test as passed: it is not.
-    if (d.skip !== undefined || d.todo !== undefined) {
+    if (skipped) {
       skip++;
       skippedNames.push({ name: d.name, file: d.file, why: String(d.skip ?? d.todo) });
     } else pass++;
