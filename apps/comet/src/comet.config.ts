@@ -47,6 +47,8 @@ export interface CometConfig {
   ackFlushMs: number;
   /** On SIGTERM: how long clients get to move to another comet before the rest are closed. */
   drainTimeoutMs: number;
+  /** Clients asked to move per second during a drain (their reconnects are a herd on the other comets and logic). */
+  drainRate: number;
   /** Limits per client address and per connection (docs/security.md, "Limits and rate limits"). */
   limits: CometLimits;
   /** Proxies (load balancers) in front of the TCP and WebSocket listeners. */
@@ -212,6 +214,7 @@ export function loadCometConfig(env: Env, hostname: string, defaults: { drainTim
     onlineReportMs: env.int('COMET_ONLINE_REPORT_MS', 5_000, 100, 600_000),
     ackFlushMs: env.int('COMET_ACK_FLUSH_MS', 500, 10, 60_000),
     drainTimeoutMs: env.int('COMET_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, 0, 3_600_000),
+    drainRate: env.int('COMET_DRAIN_RATE', 500, 1, 10_000_000),
     limits,
     proxy: {
       trusted: cidrList(env, 'COMET_TRUSTED_PROXIES'),

@@ -11,6 +11,10 @@ class MovingClient {
   links: ProtoClient[] = [];
   readonly seen = new Set<string>();
   moves = 0;
+  /** Auths refused as retryable (`unavailable`) and tried again, as the SDK does. */
+  retries = 0;
+  /** A move that failed for good (kept for the test to report, not thrown where no test awaits it). */
+  failure?: Error;
 
   constructor(
     readonly mid: number,
@@ -19,13 +23,23 @@ class MovingClient {
   ) {}
 
   async connect(target: { ws: string; tcp: string }): Promise<void> {
-    const link = this.useWs ? await ProtoClient.ws(target.ws) : await ProtoClient.tcp(Number(target.tcp.split(':').pop()));
-    link.onPacket = (p) => {
-      if (p.op === 1000) this.seen.add(bodyText(p));
-      if (p.op === Op.Reconnect) void this.move(bodyJson<{ nodes: Array<{ ws: string; tcp: string }> }>(p).nodes);
-    };
-    await link.auth({ token: this.token, accepts: [1000] });
-    this.links.push(link);
+    for (let attempt = 1; ; attempt++) {
+      const link = this.useWs ? await ProtoClient.ws(target.ws) : await ProtoClient.tcp(Number(target.tcp.split(':').pop()));
+      link.onPacket = (p) => {
+        if (p.op === 1000) this.seen.add(bodyText(p));
+        if (p.op === Op.Reconnect) void this.move(bodyJson<{ nodes: Array<{ ws: string; tcp: string }> }>(p).nodes).catch((err: Error) => (this.failure = err));
+      };
+      try {
+        await link.auth({ token: this.token, accepts: [1000] });
+        this.links.push(link);
+        return;
+      } catch (err) {
+        link.close();
+        if (attempt >= 5 || !/unavailable/.test((err as Error).message)) throw err;
+        this.retries++;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   }
 
   private async move(nodes: Array<{ ws: string; tcp: string }>): Promise<void> {
@@ -107,6 +121,10 @@ describe('operations: metrics, health and graceful drain', () => {
     pushing = false;
     await pusher;
     const expected = Array.from({ length: pushed }, (_, i) => `n${i}`);
+    const failed = clients.filter((c) => c.failure);
+    assert.deepEqual(failed.map((c) => `${c.mid}: ${c.failure!.message}`).slice(0, 5), [], `${failed.length} clients could not move`);
+    const retries = clients.reduce((n, c) => n + c.retries, 0);
+    console.log(`drain of ${CLIENTS} clients: exited after ${tookMs} ms; ${retries} auths refused as retryable and tried again`);
     await waitFor(() => clients.every((c) => c.seen.size >= pushed), 20_000, 'every client to hold every push');
     for (const c of clients) {
       assert.equal(c.moves, 1, `client ${c.mid} moved once`);

@@ -20,7 +20,7 @@ export class LogicMetrics {
 
   constructor(@Inject(METRICS) registry: MetricsRegistry) {
     const registers = [registry];
-    this.pushes = new Counter({ name: 'imgate_logic_pushes_total', help: 'Push requests by kind (keys, mids, room, all) and result', labelNames: ['kind', 'result'], registers });
+    this.pushes = new Counter({ name: 'imgate_logic_pushes_total', help: 'Push requests by kind (keys, mids, room, all) and result (ok, duplicate, completed: a retry queued a push stored earlier, invalid, failed)', labelNames: ['kind', 'result'], registers });
     this.auth = new Counter({ name: 'imgate_logic_auth_total', help: 'Connect (auth) results', labelNames: ['result'], registers });
     this.resumes = new Counter({ name: 'imgate_logic_resumes_total', help: 'Session resume attempts: ok, refused (unknown, expired, used or another user\'s token)', labelNames: ['result'], registers });
     this.queueWrite = new Histogram({

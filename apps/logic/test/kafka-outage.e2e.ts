@@ -62,7 +62,7 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     const slowestProbe = Math.max(...probes);
     assert.ok(slowestProbe < TIMEOUT_MS, `a refusal took ${slowestProbe} ms`);
 
-    // Memory: warm up, read after GC, 10,000 refused pushes (50 at a time), read again.
+    // Memory: warm up (5,000), read after GC, 10,000 refused pushes (50 at a time), read again.
     const clientErrors: string[] = [];
     const burst = async (n: number): Promise<number> => {
       let slowest = 0;
@@ -82,7 +82,9 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
       }));
       return slowest;
     };
-    await burst(1_000);
+    // A warm-up long enough for the allocator to reach its working size: after 1,000 the RSS of
+    // one run in six still stepped up ~18 MiB once during the measured 10,000 (heap flat).
+    await burst(5_000);
     const before = await logic.proc.memory();
     const slowest = await burst(10_000);
     const afterMem = await logic.proc.memory();
@@ -187,18 +189,16 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     // The configured time, plus what a machine this loaded adds to any request (printed above).
     assert.ok(slowestRefusal < TIMEOUT_MS + 3_000, `a refusal took ${slowestRefusal} ms`);
     assert.ok(recoverMs < 20_000, `pushes accepted ${recoverMs} ms after the broker was back`);
-    // Live, not caught up: job is fetching again within a few seconds of the broker's return. Two
-    // of three runs after the consumer fix met this (first live 1.5 s and 4.6 s after the broker
-    // was back); one stalled with no kafkajs error logged and its clients caught up by sync. Until
-    // that stall is understood the figures are printed and checked only with IMGATE_STRICT_LIVE=1,
-    // so a known intermittent stall does not fail the suite (nothing is lost either way: asserted above).
+    // Live, not caught up: job is fetching again within a few seconds of the broker's return, and a
+    // push refused 503 during the outage after its append, then retried under its idempotency key,
+    // is queued by the retry (before that fix such retries answered 200 without a queue write, and
+    // their messages reached clients only through sync).
     assert.ok(afterBack.length > 20, `only ${afterBack.length} pushes accepted after the broker was back`);
     const liveProblems = [
       ...(late.synced + late.missing > 0 ? [`of the pushes accepted after the broker was back, ${late.synced} reached clients only by sync (${jobRecords})`] : []),
       ...(firstLiveMs >= 8_000 ? [`first live delivery ${firstLiveMs} ms after the broker was back`] : []),
       ...(slowestLate >= 10_000 ? [`a push accepted after the broker was back took ${slowestLate} ms to reach every client`] : []),
     ];
-    if (liveProblems.length) console.log(`LIVE DELIVERY AFTER THE BROKER RESTART NOT MET: ${liveProblems.join('; ')}`);
-    if (process.env.IMGATE_STRICT_LIVE === '1') assert.deepEqual(liveProblems, []);
+    assert.deepEqual(liveProblems, []);
   });
 });

@@ -53,7 +53,9 @@ export class KafkaProducer implements QueueProducer {
     private readonly status: DependencyStatus,
     private readonly logger: Logger,
   ) {
-    this.kafka = createKafka(settings, logger);
+    // At most a second between kafkajs' tries: a probe that began during an outage must not sit
+    // out a 5 s pause after the broker is back (sends are bounded by limits.timeoutMs anyway).
+    this.kafka = createKafka(settings, logger, { retries: 8, maxRetryTime: PROBE_MS });
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,

@@ -48,8 +48,11 @@ export function createKafka(settings: KafkaSettings, logger: Logger, retry: Kafk
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        // kafkajs logs at WARN and above unless KAFKAJS_LOG_LEVEL asks for more (LOG_LEVEL=debug shows it).
         if (level <= logLevel.ERROR) log.error(rest, message);
-        else log.warn(rest, message);
+        else if (level === logLevel.WARN) log.warn(rest, message);
+        else if (level === logLevel.INFO) log.info(rest, message);
+        else log.debug(rest, message);
       },
   });
 }

@@ -20,6 +20,14 @@ export function testOutputDir(name: string): string {
   return dir;
 }
 
+/** IMGATE_ROLE_LOG_LEVEL and KAFKAJS_LOG_LEVEL, when the test run has them: more from every role's log while debugging. */
+function debugEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (process.env.IMGATE_ROLE_LOG_LEVEL) env.LOG_LEVEL = process.env.IMGATE_ROLE_LOG_LEVEL;
+  if (process.env.KAFKAJS_LOG_LEVEL) env.KAFKAJS_LOG_LEVEL = process.env.KAFKAJS_LOG_LEVEL;
+  return env;
+}
+
 export interface RoleProcessOptions {
   /**
    * Load bench/lib/role-hook.js with --expose-gc and an IPC channel, so `memory()` can read the
@@ -47,7 +55,7 @@ export class RoleProcess {
     const log = createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
     const hook = this.options.memoryHook ? ['--expose-gc', '-r', join(repoRoot(), 'dist/bench/lib/role-hook.js')] : [];
     const child = spawn(process.execPath, [...hook, join(repoRoot(), 'dist/apps', this.role, 'src/main.js')], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env, ...debugEnv() },
       stdio: ['ignore', 'pipe', 'pipe', ...(this.options.memoryHook ? (['ipc'] as const) : [])],
     });
     const keep = (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMetricsRegistry, Env, GrpcStatus, type RpcError } from '@imgate/common';
 import { decodePushMsg, type PushMsg__Output } from '@imgate/contracts';
-import { MemoryQueue } from '@imgate/queue';
+import { MemoryQueue, type QueueProducer, QueueUnavailableError } from '@imgate/queue';
 import { memoryResume } from '../connections/resume.fixture';
 import { MemoryIdempotencyRepository } from '../delivery/memory-idempotency.repository';
 import { MemoryStreamRepository } from '../delivery/memory-stream.repository';
@@ -17,7 +17,7 @@ import { PushService } from './push.service';
 
 const NOW = Date.UTC(2026, 5, 1);
 
-async function setup(over: { streams?: StreamRepository; env?: Record<string, string> } = {}) {
+async function setup(over: { streams?: StreamRepository; env?: Record<string, string>; queueDown?: () => boolean } = {}) {
   const clock = { now: () => NOW };
   const config = loadLogicConfig(new Env({ LOGIC_AUTH_MODE: 'dev', IMGATE_ALLOW_DEV_AUTH: '1', LOGIC_API_AUTH: 'none', CLUSTER_AUTH: 'none', ...over.env }));
   const sessions = new MemorySessionRepository(clock);
@@ -27,7 +27,13 @@ async function setup(over: { streams?: StreamRepository; env?: Record<string, st
   const lease = new MemoryNodeLease();
   await lease.start();
   const { resume, records: connections } = memoryResume(config, clock);
-  const push = new PushService(sessions, queue, over.streams ?? streams, idempotency, new MessageIds(lease, clock), config, clock, new LogicMetrics(createMetricsRegistry()), resume);
+  // A queue that refuses writes while `queueDown()` says so (Kafka away after the append).
+  const producer: QueueProducer = {
+    start: () => queue.start(),
+    stop: () => queue.stop(),
+    send: (topic, recs) => (over.queueDown?.() ? Promise.reject(new QueueUnavailableError('kafka unavailable: test')) : queue.send(topic, recs)),
+  };
+  const push = new PushService(sessions, producer, over.streams ?? streams, idempotency, new MessageIds(lease, clock), config, clock, new LogicMetrics(createMetricsRegistry()), resume);
   const records = (): PushMsg__Output[] => queue.topic(config.infra.pushTopic).records.map((r) => decodePushMsg(r.value));
   return { push, sessions, streams, records, connections };
 }
@@ -139,5 +145,46 @@ describe('PushService', () => {
     const retry = await push.pushRoom('live://1', 1000, body, 'k');
     assert.equal(retry.duplicate, undefined);
     assert.equal(records().length, 1);
+  });
+
+  it('completes a push refused 503 after its append when it is retried under its key: same id and offsets, queued once, nothing appended again', async () => {
+    let down = true;
+    const { push, sessions, streams, records } = await setup({ queueDown: () => down });
+    await sessions.add(7, 'k7', 'comet-a', 60);
+    await sessions.add(8, 'k8', 'comet-b', 60);
+    await assert.rejects(push.pushMids([7, 8, 9], 1000, body, 'order-1'), (err: RpcError) => err.code === GrpcStatus.UNAVAILABLE && /push queue/.test(err.message));
+    await assert.rejects(push.pushRoom('live://5', 1000, body, 'room-1'), (err: RpcError) => err.code === GrpcStatus.UNAVAILABLE);
+    assert.equal(records().length, 0);
+    const heads = async () => [...(await streams.heads(['u:7', 'u:8', 'u:9', 'r:live://5'])).values()].map((h) => h.head);
+    assert.deepEqual(await heads(), [1n, 1n, 1n, 1n], 'the messages are in history');
+    // Still down: the retry is refused again, and the key still completes later.
+    await assert.rejects(push.pushMids([7, 8, 9], 1000, body, 'order-1'), (err: RpcError) => err.code === GrpcStatus.UNAVAILABLE);
+    down = false;
+    const done = await push.pushMids([7, 8, 9], 1000, body, 'order-1');
+    const room = await push.pushRoom('live://5', 1000, body, 'room-1');
+    assert.equal(done.duplicate, undefined);
+    assert.equal(done.records, 2);
+    assert.deepEqual(done.offline, ['9']);
+    assert.deepEqual(await heads(), [1n, 1n, 1n, 1n], 'nothing appended twice');
+    const written = records();
+    assert.equal(written.length, 3);
+    assert.ok(written.every((r) => r.id === (r.type === 'ROOM' ? room.id : done.id)));
+    assert.deepEqual(
+      written.flatMap((r) => (r.positions ?? []).map((p) => `${p.stream}@${p.offset}`)).sort(),
+      ['r:live://5@1', 'u:7@1', 'u:8@1'],
+    );
+    // Queued now: a further repeat pushes nothing.
+    const again = await push.pushMids([7, 8, 9], 1000, body, 'order-1');
+    assert.deepEqual(again, { records: 0, offline: [], id: done.id, duplicate: true });
+    assert.equal(records().length, 3);
+  });
+
+  it('refuses to complete a stored push with a retry that names other receivers', async () => {
+    let down = true;
+    const { push, sessions } = await setup({ queueDown: () => down });
+    await sessions.add(7, 'k7', 'comet-a', 60);
+    await assert.rejects(push.pushMids([7], 1000, body, 'order-2'));
+    down = false;
+    await assert.rejects(push.pushMids([7, 8], 1000, body, 'order-2'), (err: RpcError) => err.code === GrpcStatus.INVALID_ARGUMENT && /u:8/.test(err.message));
   });
 });

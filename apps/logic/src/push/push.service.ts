@@ -50,6 +50,33 @@ export function idempotencyKeyProblem(key: string): string | undefined {
 
 const position = (a: Appended): Position => ({ stream: a.stream, epoch: a.epoch, offset: Number(a.offset) });
 
+/** Where an earlier attempt stored the message, by stream (a retry that completes it reuses them). */
+type Stored = Map<string, Appended>;
+
+/**
+ * The idempotency value of a push whose message is stored but whose queue write is not confirmed:
+ * `~<id>` and the stored positions, `<stream>=<epoch>.<offset>` each (stream names hold no space).
+ */
+function storedValue(id: bigint, appended: Array<Appended | undefined>): string {
+  return [`~${id}`, ...appended.filter((a): a is Appended => a !== undefined).map((a) => `${a.stream}=${a.epoch}.${a.offset}`)].join(' ');
+}
+
+function parseStoredValue(value: string): { id: bigint; stored: Stored } | undefined {
+  const [head, ...entries] = value.split(' ');
+  if (!/^~\d{1,20}$/.test(head)) return undefined;
+  const stored: Stored = new Map();
+  for (const entry of entries) {
+    const eq = entry.lastIndexOf('=');
+    const at = /^(\d{1,10})\.(\d{1,20})$/.exec(entry.slice(eq + 1));
+    if (eq <= 0 || !at) return undefined;
+    stored.set(entry.slice(0, eq), { stream: entry.slice(0, eq), epoch: Number(at[1]), offset: BigInt(at[2]) });
+  }
+  return { id: BigInt(head.slice(1)), stored };
+}
+
+/** A push run: `stored` is told once the message is in its streams; `prior` replaces the append (a retry completing an earlier attempt). */
+type Run = (id: bigint, stored: (appended: Array<Appended | undefined>) => void, prior?: Stored) => Promise<Sent>;
+
 /**
  * Gives every push a message id, appends pushes by mid and to rooms to their streams (offsets are
  * assigned here, before the queue write, so a replayed record keeps them), resolves receivers to
@@ -84,14 +111,14 @@ export class PushService {
       this.validate(mids.length, operation, body, 'mids');
       const bad = mids.find((m) => !Number.isSafeInteger(m) || m <= 0);
       if (bad !== undefined) throw RpcError.invalid(`mid ${bad} is not a positive integer`);
-    }, (id, stored) => this.pushMidsNow([...new Set(mids)], operation, body, id, stored));
+    }, (id, stored, prior) => this.pushMidsNow([...new Set(mids)], operation, body, id, stored, prior));
   }
 
   pushRoom(room: string, operation: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
     return this.accepted('room', idempotencyKey, () => {
       if (!ROOM.test(room)) throw RpcError.invalid(`room ${JSON.stringify(room.slice(0, 80))} is not 1-128 printable characters (type://id)`);
       this.validate(1, operation, body, 'room');
-    }, (id, stored) => this.pushRoomNow(room, operation, body, id, stored));
+    }, (id, stored, prior) => this.pushRoomNow(room, operation, body, id, stored, prior));
   }
 
   pushAll(operation: number, speed: number, body: Uint8Array, idempotencyKey = ''): Promise<PushResult> {
@@ -105,17 +132,16 @@ export class PushService {
   }
 
   /**
-   * Validates, mints the id, claims the idempotency key (a repeat answers the first id and pushes
-   * nothing), runs the push and counts it by kind and outcome. A push that failed before anything
-   * was stored gives its key up, so a retry under it is pushed; one whose message is in a stream
-   * keeps it (docs/delivery.md: the retry gets the same id and no second copy).
+   * Validates, mints the id, claims the idempotency key, runs the push and counts it by kind and
+   * outcome. The key's value follows the push (docs/delivery.md, *Idempotency*):
+   *   `?<id>` claimed, nothing stored yet (short-lived: a logic instance that dies here must not
+   *           leave a key whose retries answer an id nothing holds); a failure gives the key up;
+   *   `~<id> <positions>` the message is in its streams, the queue write not yet confirmed; a
+   *           failure keeps it, and a retry under the key completes this push (same id, same
+   *           offsets, queued now), so a push refused 503 after its append still goes out live;
+   *   `<id>`  stored and queued: a repeat answers the id and pushes nothing again.
    */
-  private async accepted(
-    kind: string,
-    idempotencyKey: string,
-    validate: () => void,
-    run: (id: bigint, stored: () => void) => Promise<Sent>,
-  ): Promise<PushResult> {
+  private async accepted(kind: string, idempotencyKey: string, validate: () => void, run: Run): Promise<PushResult> {
     let result: PushResult;
     try {
       const problem = idempotencyKeyProblem(idempotencyKey);
@@ -123,8 +149,6 @@ export class PushService {
       validate();
       const id = await this.ids.next();
       const claim = idempotencyKey ? `push:${idempotencyKey}` : '';
-      // Claimed as pending (`?<id>`, short-lived) until the message is stored: a logic instance
-      // that dies in between must not leave a key whose retries answer an id nothing holds.
       const pending = `?${id}`;
       if (claim) {
         const held = await this.idempotency.claim(claim, pending, this.pendingTtlSec()).catch((err: unknown) => {
@@ -132,25 +156,31 @@ export class PushService {
         });
         if (!held.first) {
           if (held.value.startsWith('?')) throw RpcError.unavailable('an earlier push with this idempotency key is still in progress; retry');
+          if (held.value.startsWith('~')) return await this.complete(kind, claim, held.value, run);
           this.metrics.pushes.inc({ kind, result: 'duplicate' });
           return { records: 0, offline: [], id: held.value, duplicate: true };
         }
       }
-      let stored = false;
-      let confirmed: Promise<void> | undefined;
-      const confirm = () => (confirmed ??= claim ? this.idempotency.confirm(claim, pending, id.toString(), this.config.delivery.idempotencyTtlSec) : Promise.resolve());
+      const ttl = this.config.delivery.idempotencyTtlSec;
+      let storedAs: string | undefined;
+      let marking: Promise<void> = Promise.resolve();
       try {
         result = {
-          ...(await run(id, () => {
-            stored = true;
-            void confirm().catch(() => undefined);
+          ...(await run(id, (appended) => {
+            if (!claim) return;
+            storedAs = storedValue(id, appended);
+            marking = this.idempotency.confirm(claim, pending, storedAs, ttl).catch(() => undefined);
           })),
           id: id.toString(),
         };
-        // Stored and queued: the answer is 200 even if the key's confirmation is lost (its retries then wait out the pending claim).
-        await confirm().catch(() => undefined);
+        // Stored and queued: the answer is 200 even if the key's confirmation is lost (its retries
+        // then wait out the pending claim, or complete the push again: receivers drop the copy).
+        if (claim) {
+          await marking;
+          await this.idempotency.confirm(claim, storedAs ?? pending, id.toString(), ttl).catch(() => undefined);
+        }
       } catch (err) {
-        if (claim && !stored) await this.idempotency.release(claim, pending).catch(() => undefined);
+        if (claim && storedAs === undefined) await this.idempotency.release(claim, pending).catch(() => undefined);
         throw err;
       }
     } catch (err) {
@@ -159,6 +189,16 @@ export class PushService {
     }
     this.metrics.pushes.inc({ kind, result: 'ok' });
     return result;
+  }
+
+  /** A retry under a key whose push is stored but was never queued: queues it now, with the stored id and offsets. */
+  private async complete(kind: string, claim: string, held: string, run: Run): Promise<PushResult> {
+    const parsed = parseStoredValue(held);
+    if (!parsed) throw new RpcError(GrpcStatus.INTERNAL, 'the idempotency key holds an unreadable value');
+    const sent = await run(parsed.id, () => undefined, parsed.stored);
+    await this.idempotency.confirm(claim, held, parsed.id.toString(), this.config.delivery.idempotencyTtlSec).catch(() => undefined);
+    this.metrics.pushes.inc({ kind, result: 'completed' });
+    return { ...sent, id: parsed.id.toString() };
   }
 
   /** A pending claim outlives any push in progress (queue timeout included), then frees the key for a retry. */
@@ -184,13 +224,15 @@ export class PushService {
   }
 
   /** Every mid's stream gets the message, online or not: an offline user finds it on reconnect. */
-  private async pushMidsNow(mids: number[], operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
+  private async pushMidsNow(mids: number[], operation: number, body: Uint8Array, id: bigint, stored: (a: Array<Appended | undefined>) => void, prior?: Stored): Promise<Sent> {
     // Two independent round trips: where the users are, and their streams' next offsets.
     // Once appended, the message is stored whatever the session lookup does (the key stays held).
-    const appending = this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body }))).then((a) => {
-      stored();
-      return a;
-    });
+    const appending = prior
+      ? Promise.resolve(this.priorPositions(prior, mids.map(userStream)))
+      : this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body }))).then((a) => {
+          stored(a);
+          return a;
+        });
     const [sessions, appended] = await Promise.all([this.sessions.keysByMids(mids), appending]);
     const byServer = new Map<string, { keys: string[]; positions: Position[] }>();
     mids.forEach((mid, i) => {
@@ -207,13 +249,24 @@ export class PushService {
     return { records: records.length, offline: mids.filter((m) => !sessions.has(m)).map(String) };
   }
 
-  private async pushRoomNow(room: string, operation: number, body: Uint8Array, id: bigint, stored: () => void): Promise<Sent> {
-    const [at] = await this.append([{ stream: roomStream(room), id, operation, body }]);
-    stored();
+  private async pushRoomNow(room: string, operation: number, body: Uint8Array, id: bigint, stored: (a: Array<Appended | undefined>) => void, prior?: Stored): Promise<Sent> {
+    const appended = prior ? this.priorPositions(prior, [roomStream(room)]) : await this.append([{ stream: roomStream(room), id, operation, body }]);
+    if (!prior) stored(appended);
+    const [at] = appended;
     const value = encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions: at ? [position(at)] : undefined });
     // Keyed by room: one room's messages share a partition and keep their order.
     await this.send([{ key: room, value }]);
     return { records: 1, offline: [] };
+  }
+
+  /** The positions an earlier attempt stored, in the order of `streams` (none with streams off). */
+  private priorPositions(prior: Stored, streams: string[]): Array<Appended | undefined> {
+    if (!this.config.delivery.streams) return streams.map(() => undefined);
+    return streams.map((stream) => {
+      const at = prior.get(stream);
+      if (!at) throw RpcError.invalid(`this idempotency key was first used for a push that did not include stream ${stream}`);
+      return at;
+    });
   }
 
   private validate(count: number, operation: number, body: Uint8Array, what: string): void {
