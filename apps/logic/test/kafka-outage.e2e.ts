@@ -94,8 +94,10 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     if (clientErrors.length) console.log(`client-side fetch errors during the bursts: ${clientErrors.length} (${[...new Set(clientErrors)].join('; ')})`);
     assert.ok(clientErrors.length < 100, `${clientErrors.length} fetches failed`);
     assert.ok(logic.proc.running, 'logic is still running');
-    assert.ok(Math.abs(heapGrowth) <= 0.1, `heap grew ${(heapGrowth * 100).toFixed(1)}%`);
-    assert.ok(Math.abs(rssGrowth) <= 0.1, `RSS grew ${(rssGrowth * 100).toFixed(1)}%`);
+    // Growth is the fault; memory the process gives back (RSS fell 13.8% in one CI run, as the
+    // allocator returned pages) is not.
+    assert.ok(heapGrowth <= 0.1, `heap grew ${(heapGrowth * 100).toFixed(1)}%`);
+    assert.ok(rssGrowth <= 0.1, `RSS grew ${(rssGrowth * 100).toFixed(1)}%`);
     assert.equal(await metric(`${logic.url}/metrics`, 'imgate_logic_push_queue_depth'), 0);
 
     // Kafka comes up: logic becomes ready by itself and produces.
