@@ -74,6 +74,6 @@ export class DrainService implements BeforeApplicationShutdown {
 const DRAIN_SLICE_MS = 50;
 
 /** How long asking `clients` to move takes at `rate` per second, at most half the drain time (the rest is for them to go). */
-export function drainSpreadMs(clients: number, rate: number, drainTimeoutMs: number): number {
+function drainSpreadMs(clients: number, rate: number, drainTimeoutMs: number): number {
   return Math.min(Math.floor(drainTimeoutMs / 2), Math.floor((clients / rate) * 1000));
 }

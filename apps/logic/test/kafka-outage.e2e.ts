@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { loadavg } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { apiHeaders, chaosClients, type ChaosClient, type FaultRow, firstSeenAfter, howDelivered, lostCount, metric, PrivateKafka, printFaultTable, PushTraffic, type RoleHandle, RoleSet, testClusterEnv, waitFor } from '@imgate/testing';
+import { apiHeaders, chaosClients, type ChaosClient, type FaultRow, firstSeenAfter, howDelivered, lostCount, metric, PrivateKafka, printFaultTable, PushTraffic, type RoleHandle, RoleSet, slowestArrival, testClusterEnv, waitFor } from '@imgate/testing';
 
 const TIMEOUT_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -164,8 +164,7 @@ describe('Kafka outage: logic boots without it, refuses pushes fast with flat me
     const firstLive = firstSeenAfter(clients, traffic.accepted, backAt);
     const firstLiveMs = firstLive === undefined || firstLive >= syncFrom ? Infinity : firstLive - backAt;
     // Per push accepted after the restart: from its acceptance to its arrival at the slowest client.
-    const lateLatency = afterBack.map((id) => Math.max(...clients.map((c) => (c.seenAt.get(id) ?? Infinity) - (traffic.acceptedAt.get(id) ?? 0))));
-    const slowestLate = Math.max(0, ...lateLatency);
+    const slowestLate = slowestArrival(clients, afterBack, traffic.acceptedAt);
     const outage = traffic.between(stopAt, backAt);
     const refusedInOutage = traffic.answers.filter((a) => a.status !== 200);
     const slowestRefusal = Math.max(0, ...refusedInOutage.map((a) => a.ms));

@@ -159,6 +159,14 @@ export function firstSeenAfter(clients: ChaosClient[], ids: string[], from: numb
   return first;
 }
 
+/**
+ * For each id, from its acceptance to its arrival at the last of the clients; the slowest of those
+ * (0 for no ids, Infinity when some client never got one).
+ */
+export function slowestArrival(clients: ChaosClient[], ids: string[], acceptedAt: Map<string, number>): number {
+  return Math.max(0, ...ids.map((id) => Math.max(...clients.map((c) => (c.seenAt.get(id) ?? Infinity) - (acceptedAt.get(id) ?? 0)))));
+}
+
 /** Accepted ids answered before / at-or-after a moment. */
 export function acceptedBefore(traffic: PushTraffic, at: number, before = true): string[] {
   return traffic.accepted.filter((id) => ((traffic.acceptedAt.get(id) ?? 0) < at) === before);

@@ -227,12 +227,7 @@ export class PushService {
   private async pushMidsNow(mids: number[], operation: number, body: Uint8Array, id: bigint, stored: (a: Array<Appended | undefined>) => void, prior?: Stored): Promise<Sent> {
     // Two independent round trips: where the users are, and their streams' next offsets.
     // Once appended, the message is stored whatever the session lookup does (the key stays held).
-    const appending = prior
-      ? Promise.resolve(this.priorPositions(prior, mids.map(userStream)))
-      : this.append(mids.map((mid) => ({ stream: userStream(mid), id, operation, body }))).then((a) => {
-          stored(a);
-          return a;
-        });
+    const appending = this.appendOnce(mids.map((mid) => ({ stream: userStream(mid), id, operation, body })), stored, prior);
     const [sessions, appended] = await Promise.all([this.sessions.keysByMids(mids), appending]);
     const byServer = new Map<string, { keys: string[]; positions: Position[] }>();
     mids.forEach((mid, i) => {
@@ -250,19 +245,25 @@ export class PushService {
   }
 
   private async pushRoomNow(room: string, operation: number, body: Uint8Array, id: bigint, stored: (a: Array<Appended | undefined>) => void, prior?: Stored): Promise<Sent> {
-    const appended = prior ? this.priorPositions(prior, [roomStream(room)]) : await this.append([{ stream: roomStream(room), id, operation, body }]);
-    if (!prior) stored(appended);
-    const [at] = appended;
+    const [at] = await this.appendOnce([{ stream: roomStream(room), id, operation, body }], stored, prior);
     const value = encodePushMsg({ type: 'ROOM', operation, room, msg: body, acceptedAtMs: this.clock.now(), id: id.toString(), positions: at ? [position(at)] : undefined });
     // Keyed by room: one room's messages share a partition and keep their order.
     await this.send([{ key: room, value }]);
     return { records: 1, offline: [] };
   }
 
-  /** The positions an earlier attempt stored, in the order of `streams` (none with streams off). */
-  private priorPositions(prior: Stored, streams: string[]): Array<Appended | undefined> {
-    if (!this.config.delivery.streams) return streams.map(() => undefined);
-    return streams.map((stream) => {
+  /**
+   * The message's places in its streams: appended now (and `stored` told), or, for a retry that
+   * completes an earlier attempt, the ones that attempt stored (none with streams off).
+   */
+  private async appendOnce(items: Parameters<StreamRepository['append']>[0], stored: (a: Array<Appended | undefined>) => void, prior?: Stored): Promise<Array<Appended | undefined>> {
+    if (!prior) {
+      const appended = await this.append(items);
+      stored(appended);
+      return appended;
+    }
+    if (!this.config.delivery.streams) return items.map(() => undefined);
+    return items.map(({ stream }) => {
       const at = prior.get(stream);
       if (!at) throw RpcError.invalid(`this idempotency key was first used for a push that did not include stream ${stream}`);
       return at;
